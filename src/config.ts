@@ -1,0 +1,290 @@
+/**
+ * The one configuration object, read from app settings (environment variables) and validated with zod.
+ * A missing or bad setting fails at start-up with the setting's name. Every setting is documented in
+ * docs/configuration.md and listed in local.settings.sample.json; infra/ sets the ones production needs.
+ */
+import { z } from 'zod';
+import { STREAM_IDS, STREAMS, StreamId } from './streams/catalog';
+
+export const FORMAT_IDS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'csv', 'csv.gz'] as const;
+export type FormatId = (typeof FORMAT_IDS)[number];
+
+export interface StreamSettings {
+  enabled: boolean;
+  windowMinutes: number;
+  lagMinutes: number;
+}
+
+export interface StorageSettings {
+  /** A connection string (Azurite, local only) ... */
+  connectionString?: string;
+  /** ... or identity-based service URIs (Azure). */
+  blobServiceUri?: string;
+  queueServiceUri?: string;
+  tableServiceUri?: string;
+  /** User-assigned managed identity client id for storage, when the connection uses one. */
+  clientId?: string;
+  credential?: 'managedidentity';
+}
+
+export type GraphAuthMode = 'managedIdentity' | 'defaultAzureCredential' | 'simulator';
+
+export interface AppConfig {
+  storage: StorageSettings;
+  exportsContainer: string;
+  jobsTable: string;
+  streamsTable: string;
+  linkAuditTable: string;
+  graph: {
+    baseUrl: string;
+    authMode: GraphAuthMode;
+    /** Client id of the user-assigned managed identity (AZURE_CLIENT_ID). */
+    clientId?: string;
+    tenantId?: string;
+    /** Static bearer token for the simulator (never used against real Graph). */
+    simulatorToken?: string;
+    rateLimitRequests: number;
+    rateLimitWindowSeconds: number;
+    requestTimeoutSeconds: number;
+    pageSize: number;
+    maxRetries: number;
+  };
+  schedule: string;
+  backfillDays: number;
+  retentionDays: number;
+  maxWindowsPerTick: number;
+  streams: Record<StreamId, StreamSettings>;
+  formats: FormatId[];
+  csvNeutralizeFormulas: boolean;
+  linkExpiryMinutes: number;
+  worker: {
+    timeBudgetSeconds: number;
+    leaseSeconds: number;
+    staleQueuedMinutes: number;
+    blockTargetBytes: number;
+    licenceRetryLimit: number;
+  };
+  recheck: {
+    enabled: boolean;
+    afterHours: number;
+  };
+  api: {
+    /** When set, callers must carry this app role (App Service Authentication's x-ms-client-principal). */
+    requiredRole?: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`Configuration setting ${setting}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const intSetting = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const boolSetting = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** NCRONTAB with six fields (seconds first), as the Functions timer trigger expects. */
+const ncrontab = z
+  .string()
+  .trim()
+  .refine((v) => v.split(/\s+/).length === 6, 'must be a six-field NCRONTAB expression such as "0 */5 * * * *"');
+
+function read<T>(env: Env, name: string, schema: z.ZodType<T>, fallback: string | undefined): T {
+  const raw = env[name] === undefined || env[name] === '' ? fallback : env[name];
+  if (raw === undefined) throw new ConfigError(name, 'is required but not set');
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(name, `value ${JSON.stringify(raw)} is invalid: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+/** `STREAM_NONINTERACTIVESIGNINS_LAG_MINUTES` style names, derived from the stream id. */
+export function streamSettingName(stream: StreamId, suffix: 'ENABLED' | 'WINDOW_MINUTES' | 'LAG_MINUTES'): string {
+  return `STREAM_${stream.toUpperCase()}_${suffix}`;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const storage = readStorage(env);
+  const formats = read(
+    env,
+    'EXPORT_FORMATS',
+    z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(FORMAT_IDS)).min(1, 'must name at least one format').refine((a) => new Set(a).size === a.length, 'lists a format twice')),
+    'jsonl.gz,csv',
+  );
+  const streams = {} as Record<StreamId, StreamSettings>;
+  for (const id of STREAM_IDS) {
+    const def = STREAMS[id];
+    streams[id] = {
+      enabled: read(env, streamSettingName(id, 'ENABLED'), boolSetting, String(def.enabledByDefault)),
+      windowMinutes: read(
+        env,
+        streamSettingName(id, 'WINDOW_MINUTES'),
+        intSetting(1, 1440).refine((m) => 1440 % m === 0, 'must divide a day evenly (1, 5, 10, 15, 30, 60, 120, ... 1440)'),
+        String(def.defaultWindowMinutes),
+      ),
+      lagMinutes: read(env, streamSettingName(id, 'LAG_MINUTES'), intSetting(0, 7 * 24 * 60), String(def.defaultLagMinutes)),
+    };
+  }
+  const authMode = read(
+    env,
+    'GRAPH_AUTH_MODE',
+    z.enum(['managedIdentity', 'defaultAzureCredential', 'simulator']),
+    'managedIdentity',
+  ) as GraphAuthMode;
+  const graphBaseUrl = read(env, 'GRAPH_BASE_URL', z.url({ protocol: /^https?$/ }), 'https://graph.microsoft.com').replace(/\/+$/, '');
+  if (authMode !== 'simulator' && !graphBaseUrl.startsWith('https://')) {
+    throw new ConfigError('GRAPH_BASE_URL', 'must use https unless GRAPH_AUTH_MODE=simulator');
+  }
+  const retentionDays = read(env, 'ENTRA_RETENTION_DAYS', intSetting(7, 30), '30');
+  const backfillDays = read(env, 'BACKFILL_DAYS', intSetting(0, 30), '7');
+  if (backfillDays > retentionDays) {
+    throw new ConfigError('BACKFILL_DAYS', `is ${backfillDays} but Entra keeps only ${retentionDays} days (ENTRA_RETENTION_DAYS)`);
+  }
+  const timeBudgetSeconds = read(env, 'WORKER_TIME_BUDGET_SECONDS', intSetting(10, 7200), '1200');
+  const leaseSeconds = read(env, 'JOB_LEASE_SECONDS', intSetting(30, 7200), '600');
+  return {
+    storage,
+    exportsContainer: read(env, 'EXPORTS_CONTAINER', containerName, 'exports'),
+    jobsTable: read(env, 'JOBS_TABLE', tableName, 'jobs'),
+    streamsTable: read(env, 'STREAMS_TABLE', tableName, 'streams'),
+    linkAuditTable: read(env, 'LINK_AUDIT_TABLE', tableName, 'linkaudit'),
+    graph: {
+      baseUrl: graphBaseUrl,
+      authMode,
+      clientId: optional(env, 'AZURE_CLIENT_ID'),
+      tenantId: optional(env, 'AZURE_TENANT_ID'),
+      simulatorToken: optional(env, 'GRAPH_SIMULATOR_TOKEN'),
+      rateLimitRequests: read(env, 'GRAPH_RATE_LIMIT_REQUESTS', intSetting(1, 1000), '5'),
+      rateLimitWindowSeconds: read(env, 'GRAPH_RATE_LIMIT_WINDOW_SECONDS', z.coerce.number().positive().max(3600), '10'),
+      requestTimeoutSeconds: read(env, 'GRAPH_REQUEST_TIMEOUT_SECONDS', intSetting(5, 900), '300'),
+      pageSize: read(env, 'GRAPH_PAGE_SIZE', intSetting(1, 1000), '1000'),
+      maxRetries: read(env, 'GRAPH_MAX_RETRIES', intSetting(0, 20), '6'),
+    },
+    schedule: read(env, 'EXPORT_SCHEDULE', ncrontab, '0 */5 * * * *'),
+    backfillDays,
+    retentionDays,
+    maxWindowsPerTick: read(env, 'MAX_WINDOWS_PER_TICK', intSetting(1, 10000), '200'),
+    streams,
+    formats,
+    csvNeutralizeFormulas: read(env, 'CSV_NEUTRALIZE_FORMULAS', boolSetting, 'true'),
+    linkExpiryMinutes: read(env, 'LINK_EXPIRY_MINUTES', intSetting(1, 60), '15'),
+    worker: {
+      timeBudgetSeconds,
+      leaseSeconds,
+      staleQueuedMinutes: read(env, 'STALE_QUEUED_MINUTES', intSetting(1, 10080), '60'),
+      blockTargetBytes: read(env, 'BLOCK_TARGET_BYTES', intSetting(64 * 1024, 100 * 1024 * 1024), String(4 * 1024 * 1024)),
+      licenceRetryLimit: read(env, 'LICENCE_RETRY_LIMIT', intSetting(0, 50), '3'),
+    },
+    recheck: {
+      enabled: read(env, 'RECHECK_ENABLED', boolSetting, 'false'),
+      afterHours: read(env, 'RECHECK_AFTER_HOURS', intSetting(1, 24 * 29), '24'),
+    },
+    api: {
+      requiredRole: optional(env, 'API_REQUIRED_ROLE'),
+    },
+  };
+}
+
+const containerName = z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'must be a valid blob container name');
+const tableName = z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be a valid table name');
+
+/**
+ * Storage is reached the way the Functions host reaches it: `AzureWebJobsStorage` as a connection string
+ * (Azurite), or the identity-based `AzureWebJobsStorage__*` settings (Azure, managed identity, no keys).
+ */
+function readStorage(env: Env): StorageSettings {
+  const connectionString = optional(env, 'AzureWebJobsStorage');
+  if (connectionString) {
+    if (connectionString === 'UseDevelopmentStorage=true' || /AccountKey=/i.test(connectionString) || /SharedAccessSignature=/i.test(connectionString)) {
+      return { connectionString };
+    }
+    throw new ConfigError('AzureWebJobsStorage', 'must be a storage connection string; in Azure use the AzureWebJobsStorage__* identity settings instead');
+  }
+  const accountName = optional(env, 'AzureWebJobsStorage__accountName');
+  const blobServiceUri = optional(env, 'AzureWebJobsStorage__blobServiceUri') ?? (accountName && `https://${accountName}.blob.core.windows.net`);
+  const queueServiceUri = optional(env, 'AzureWebJobsStorage__queueServiceUri') ?? (accountName && `https://${accountName}.queue.core.windows.net`);
+  const tableServiceUri = optional(env, 'AzureWebJobsStorage__tableServiceUri') ?? (accountName && `https://${accountName}.table.core.windows.net`);
+  if (!blobServiceUri) {
+    throw new ConfigError('AzureWebJobsStorage__blobServiceUri', 'is required (or AzureWebJobsStorage__accountName, or AzureWebJobsStorage for Azurite)');
+  }
+  if (!queueServiceUri) throw new ConfigError('AzureWebJobsStorage__queueServiceUri', 'is required when AzureWebJobsStorage__blobServiceUri is set');
+  if (!tableServiceUri) throw new ConfigError('AzureWebJobsStorage__tableServiceUri', 'is required when AzureWebJobsStorage__blobServiceUri is set');
+  const credential = optional(env, 'AzureWebJobsStorage__credential');
+  if (credential !== undefined && credential !== 'managedidentity') {
+    throw new ConfigError('AzureWebJobsStorage__credential', 'must be "managedidentity" when set');
+  }
+  return {
+    blobServiceUri,
+    queueServiceUri,
+    tableServiceUri,
+    clientId: optional(env, 'AzureWebJobsStorage__clientId'),
+    credential: credential as 'managedidentity' | undefined,
+  };
+}
+
+/** Every setting name the configuration reads, for docs and the infra cross-check. */
+export function configSettingNames(): string[] {
+  const names = [
+    'AzureWebJobsStorage',
+    'AzureWebJobsStorage__accountName',
+    'AzureWebJobsStorage__blobServiceUri',
+    'AzureWebJobsStorage__queueServiceUri',
+    'AzureWebJobsStorage__tableServiceUri',
+    'AzureWebJobsStorage__credential',
+    'AzureWebJobsStorage__clientId',
+    'EXPORTS_CONTAINER',
+    'JOBS_TABLE',
+    'STREAMS_TABLE',
+    'LINK_AUDIT_TABLE',
+    'GRAPH_BASE_URL',
+    'GRAPH_AUTH_MODE',
+    'AZURE_CLIENT_ID',
+    'AZURE_TENANT_ID',
+    'GRAPH_SIMULATOR_TOKEN',
+    'GRAPH_RATE_LIMIT_REQUESTS',
+    'GRAPH_RATE_LIMIT_WINDOW_SECONDS',
+    'GRAPH_REQUEST_TIMEOUT_SECONDS',
+    'GRAPH_PAGE_SIZE',
+    'GRAPH_MAX_RETRIES',
+    'EXPORT_SCHEDULE',
+    'BACKFILL_DAYS',
+    'ENTRA_RETENTION_DAYS',
+    'MAX_WINDOWS_PER_TICK',
+    'EXPORT_FORMATS',
+    'CSV_NEUTRALIZE_FORMULAS',
+    'LINK_EXPIRY_MINUTES',
+    'WORKER_TIME_BUDGET_SECONDS',
+    'JOB_LEASE_SECONDS',
+    'STALE_QUEUED_MINUTES',
+    'BLOCK_TARGET_BYTES',
+    'LICENCE_RETRY_LIMIT',
+    'RECHECK_ENABLED',
+    'RECHECK_AFTER_HOURS',
+    'API_REQUIRED_ROLE',
+  ];
+  for (const id of STREAM_IDS) {
+    names.push(streamSettingName(id, 'ENABLED'), streamSettingName(id, 'WINDOW_MINUTES'), streamSettingName(id, 'LAG_MINUTES'));
+  }
+  return names;
+}
