@@ -46,10 +46,10 @@ export function sanitizeFileName(name: string): string {
     if (isUnsafeCodePoint(code) || REMOVED_CHARACTERS.has(ch)) continue;
     cleaned += ch;
   }
-  cleaned = cleaned.replace(/\s+/g, ' ').trim().replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  cleaned = cleaned.replace(/\s+/g, ' ').trim();
   const extensionMatch = /(\.[A-Za-z0-9]{1,10}){1,2}$/.exec(cleaned);
   const extension = extensionMatch ? extensionMatch[0] : '';
-  let stem = cleaned.slice(0, cleaned.length - extension.length).replace(/[.\s]+$/, '');
+  let stem = cleaned.slice(0, cleaned.length - extension.length).replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
   if (stem === '') stem = 'export';
   const stemChars = Array.from(stem);
   const room = Math.max(1, MAX_FILE_NAME_LENGTH - extension.length);
