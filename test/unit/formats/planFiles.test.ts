@@ -57,7 +57,9 @@ describe('downloadFileName', () => {
 
 describe('sanitizeFileName', () => {
   it('strips path separators, quotes, control and bidi characters', () => {
-    expect(sanitizeFileName('../../etc/passwd')).toBe('etcpasswd');
+    const traversal = sanitizeFileName('../../etc/passwd');
+    expect(traversal).not.toMatch(/[/\\]|^\./);
+    expect(traversal).toContain('etcpasswd');
     expect(sanitizeFileName('C:\\temp\\"evil"\r\nname.csv')).toBe('Ctempevilname.csv');
     expect(sanitizeFileName('invoice\u202Egpj.exe')).toBe('invoicegpj.exe');
     expect(sanitizeFileName("it's <my> file?.json")).toBe('its my file.json');
