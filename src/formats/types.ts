@@ -3,6 +3,7 @@
  * calls them page by page and stages the bytes as blob blocks; gzip is applied by the writer per block
  * (each block one gzip member), so an encoder never knows whether its output is compressed.
  */
+import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
 
 /** One Graph record, exactly as Graph returned it (unknown properties kept). */
@@ -66,4 +67,4 @@ export interface PlannedFile {
   gzip: boolean;
 }
 
-export type EncoderFactory = (stream: StreamId, formats: readonly string[], options: EncoderOptions) => PlannedFile[];
+export type EncoderFactory = (stream: StreamId, formats: readonly FormatId[], options: EncoderOptions) => PlannedFile[];
