@@ -1,7 +1,7 @@
 /**
  * A Table string property holds at most 64 KiB (32K UTF-16 code units), but a job checkpoint can be larger.
  * The JSON is split across numbered properties `${prefix}0..n-1` with `${prefix}Count`; the count is the truth,
- * so leftover chunks from a larger earlier checkpoint are never read (clearChunked frees their space).
+ * so leftover chunks from a larger earlier checkpoint are never read (clearChunked empties them).
  */
 export const DEFAULT_MAX_CHUNK_CHARS = 30_000;
 
@@ -36,13 +36,17 @@ export function readChunked(prefix: string, entity: Record<string, unknown>): st
   return parts.join('');
 }
 
-/** Chunk properties at index >= keep that the entity still has, set to null for a Merge update. */
-export function clearChunked(prefix: string, entity: Record<string, unknown>, keep: number): Record<string, null> {
-  const cleared: Record<string, null> = {};
+/**
+ * Chunk properties at index >= keep that the entity still holds, emptied, to spread into the update of a
+ * checkpoint that shrank. They are set to '' rather than null because Merge cannot remove a property: the
+ * Table service keeps a property sent as null (only Replace drops properties). An empty string frees the space.
+ */
+export function clearChunked(prefix: string, entity: Record<string, unknown>, keep: number): Record<string, string> {
+  const cleared: Record<string, string> = {};
   const chunk = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\d+)$`);
   for (const name of Object.keys(entity)) {
     const match = chunk.exec(name);
-    if (match && Number(match[1]) >= keep && entity[name] !== null && entity[name] !== undefined) cleared[name] = null;
+    if (match && Number(match[1]) >= keep && typeof entity[name] === 'string' && entity[name] !== '') cleared[name] = '';
   }
   return cleared;
 }

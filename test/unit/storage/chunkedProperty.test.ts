@@ -33,7 +33,8 @@ describe('chunked table properties', () => {
     const small = writeChunked('cp', 'bbbb', 3);
     const merged = { ...big, ...small };
     expect(readChunked('cp', merged)).toBe('bbbb');
-    expect(clearChunked('cp', merged, 2)).toEqual({ cp2: null, cp3: null });
+    expect(clearChunked('cp', merged, 2)).toEqual({ cp2: '', cp3: '' });
+    expect(clearChunked('cp', { ...merged, cp2: '', cp3: '' }, 2)).toEqual({});
   });
 
   it('returns undefined when there is no value and fails on a missing chunk', () => {
