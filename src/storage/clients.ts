@@ -21,9 +21,8 @@ export interface StorageClients {
 
 /**
  * With a connection string every client uses it. Passing `options.credential` as well switches only Blob to
- * that credential (at the connection string's blob endpoint, which must be https): this lets a local run
- * against Azurite in OAuth mode sign user-delegation links like production, while Tables, which Azurite
- * serves with shared key only, keep the key.
+ * that credential (at the connection string's blob endpoint, which must be https, as bearer tokens are never
+ * sent over http): a local run against Azurite in OAuth mode then signs user-delegation links like production.
  * Without a connection string the service URIs are used with `options.credential`, or else the managed
  * identity (user-assigned when `clientId` is set).
  */

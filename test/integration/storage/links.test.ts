@@ -107,6 +107,14 @@ describe('signed download links', () => {
     expect(keyExpiry.getTime()).toBeGreaterThanOrEqual(link.expiresOn.getTime());
   });
 
+  it('allows http only when the endpoint itself is http (local Azurite)', async () => {
+    const credential = new StorageSharedKeyCredential('devstoreaccount1', 'a2V5');
+    const local = new BlobServiceClient('http://127.0.0.1:10000/devstoreaccount1', credential);
+    const link = await new AccountKeyLinkSigner(local, credential).sign('exports', { blobName: 'a b.csv', downloadName: 'a', expiresInMinutes: 1 });
+    expect(new URL(link.url).searchParams.get('spr')).toBe('https,http');
+    expect(new URL(link.url).pathname).toBe('/devstoreaccount1/exports/a%20b.csv');
+  });
+
   it('createLinkSigner picks the signer from how the clients authenticate', async () => {
     const keyed = createStorageClients({ connectionString: azuriteConnectionString() });
     expect(createLinkSigner(keyed)).toBeInstanceOf(AccountKeyLinkSigner);

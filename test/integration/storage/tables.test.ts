@@ -30,6 +30,13 @@ describe('storage clients and table helpers against Azurite', () => {
     expect(storage.accountName).toBe('devstoreaccount1');
   });
 
+  it('accepts the development storage shorthand', () => {
+    const storage = createStorageClients({ connectionString: 'UseDevelopmentStorage=true' });
+    expect(storage.accountName).toBe('devstoreaccount1');
+    expect(storage.usesSharedKey).toBe(true);
+    expect(storage.table('jobs').url).toBe('http://127.0.0.1:10002/devstoreaccount1');
+  });
+
   it('reaches blob, queue and table through the clients', async () => {
     const storage = clients();
     const queue = storage.queueService.getQueueClient(uniqueName('q'));
