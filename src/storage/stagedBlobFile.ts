@@ -65,6 +65,7 @@ export class StagedBlobFile {
   private records: number;
   private rows: number;
   private blockCount: number;
+  private staging = false;
 
   constructor(
     private readonly container: ContainerClient,
@@ -93,8 +94,19 @@ export class StagedBlobFile {
     this.rows += rows;
   }
 
+  /** One stage at a time per file: the block's id is its position, which is known only once the previous one is staged. */
   async stage(data: Uint8Array): Promise<number> {
     if (data.length === 0) return 0;
+    if (this.staging) throw new Error(`${this.initial.blobName}: a block is already being staged; await each stage before the next`);
+    this.staging = true;
+    try {
+      return await this.stageNext(data);
+    } finally {
+      this.staging = false;
+    }
+  }
+
+  private async stageNext(data: Uint8Array): Promise<number> {
     if (this.blockCount >= MAX_BLOCKS_PER_BLOB) {
       throw new Error(`${this.initial.blobName} already has ${MAX_BLOCKS_PER_BLOB} blocks, the most one blob can commit; stage larger blocks`);
     }

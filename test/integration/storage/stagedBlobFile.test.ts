@@ -110,6 +110,16 @@ describe('StagedBlobFile', () => {
     expect((await download('empty/a.csv')).length).toBe(0);
   });
 
+  it('refuses to stage two blocks of one file at once', async () => {
+    const file = new StagedBlobFile(container, newStagedFileState('concurrent/a.csv', false), 1);
+    const first = file.stage(text('a'));
+    await expect(file.stage(text('b'))).rejects.toThrow(/already being staged/);
+    await first;
+    await file.stage(text('c'));
+    await file.commit({ contentType: 'text/csv' });
+    expect((await download('concurrent/a.csv')).toString()).toBe('ac');
+  });
+
   it('rejects a checkpoint whose byte count and hash disagree', () => {
     const state = { ...newStagedFileState('bad/a.csv', false), bytes: 5 };
     expect(() => new StagedBlobFile(container, state, 1)).toThrow(/inconsistent/);
