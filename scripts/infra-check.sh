@@ -54,7 +54,11 @@ find_bicep() {
     [[ "$runtime" == win-* ]] && exe="$exe.exe"
     if [[ ! -x "$exe" ]]; then
       echo "Restoring Bicep CLI $BICEP_VERSION ($runtime) from NuGet into .bicep/packages ..." >&2
-      dotnet restore infra/tools/bicep-cli.csproj --packages "$PACKAGES_DIR" -p:BicepRuntime="$runtime" --verbosity quiet >&2
+      # Target the installed SDK's own framework (net8.0, net10.0, ...): the project only downloads a package.
+      local framework
+      framework="net$(dotnet --version | cut -d. -f1).0"
+      dotnet restore infra/tools/bicep-cli.csproj --packages "$PACKAGES_DIR" \
+        -p:BicepRuntime="$runtime" -p:TargetFramework="$framework" --verbosity quiet >&2
       chmod +x "$exe" 2>/dev/null || true
     fi
     [[ -x "$exe" ]] || { echo "dotnet restore finished but $exe is missing" >&2; return 1; }
