@@ -67,6 +67,9 @@ resource poisonAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     scopes: [
       logAnalyticsWorkspaceId
     ]
+    // StorageQueueLogs appears in the workspace only with the first logged write; without this the rule would be
+    // refused on a fresh deployment ("failed to resolve table").
+    skipQueryValidation: true
     evaluationFrequency: 'PT15M'
     windowSize: 'PT15M'
     criteria: {
