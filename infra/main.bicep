@@ -1,0 +1,327 @@
+// Entra activity-log exporter: one resource group with a Flex Consumption function app, its managed identity,
+// a hardened storage account, Log Analytics + Application Insights, least-privilege role assignments and alerts.
+// `azd up` deploys it (azure.yaml); so does `az deployment sub create` (docs/deploy.md).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Environment name (azd AZURE_ENV_NAME); names the resource group and seeds the unique resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of every resource; it must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Resource group to create or reuse; default rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// ---------- Scale ----------
+
+@description('Upper bound of Flex Consumption instances. Graph throttling, not CPU, bounds the export rate.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Memory per instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+// ---------- Exporter settings (defaults equal the defaults in src/config.ts) ----------
+
+@description('EXPORT_SCHEDULE: six-field NCRONTAB of the planning timer.')
+param exportSchedule string = '0 */5 * * * *'
+
+@description('BACKFILL_DAYS: days a new deployment exports backwards (at most entraRetentionDays).')
+@minValue(0)
+@maxValue(30)
+param backfillDays int = 7
+
+@description('ENTRA_RETENTION_DAYS: days Entra keeps this tenant\'s logs (7 on Entra ID Free, 30 with P1/P2).')
+@minValue(7)
+@maxValue(30)
+param entraRetentionDays int = 30
+
+@description('EXPORT_FORMATS: comma-separated list of jsonl, jsonl.gz, json, json.gz, csv, csv.gz.')
+param exportFormats string = 'jsonl.gz,csv'
+
+@description('LINK_EXPIRY_MINUTES: lifetime of a download link.')
+@minValue(1)
+@maxValue(60)
+param linkExpiryMinutes int = 15
+
+@description('WORKER_TIME_BUDGET_SECONDS: a worker invocation checkpoints and continues after this long; must stay below host.json functionTimeout (30 min).')
+@minValue(10)
+@maxValue(1500)
+param workerTimeBudgetSeconds int = 1200
+
+@description('RECHECK_ENABLED: re-read settled windows and write a new revision when Graph returns records the first pass missed.')
+param recheckEnabled bool = false
+
+@description('STREAM_AUDIT_ENABLED: export audit logs.')
+param streamAuditEnabled bool = true
+
+@description('STREAM_INTERACTIVESIGNINS_ENABLED: export interactive user sign-ins (needs Entra ID P1/P2).')
+param streamInteractiveSignInsEnabled bool = true
+
+@description('STREAM_NONINTERACTIVESIGNINS_ENABLED: export non-interactive user sign-ins (needs Entra ID P1/P2).')
+param streamNonInteractiveSignInsEnabled bool = true
+
+@description('STREAM_SERVICEPRINCIPALSIGNINS_ENABLED: export service principal sign-ins (needs Entra ID P1/P2).')
+param streamServicePrincipalSignInsEnabled bool = true
+
+@description('STREAM_MANAGEDIDENTITYSIGNINS_ENABLED: export managed identity sign-ins (needs Entra ID P1/P2).')
+param streamManagedIdentitySignInsEnabled bool = true
+
+@description('STREAM_PROVISIONING_ENABLED: export provisioning logs (needs Entra ID P1/P2).')
+param streamProvisioningEnabled bool = true
+
+// ---------- HTTP API authentication ----------
+
+@description('Application (client) id of an Entra app registration for the HTTP API. Set it to turn on App Service Authentication (Entra tokens required, 401 otherwise); empty = function keys only.')
+param apiClientId string = ''
+
+@description('API_REQUIRED_ROLE: app role callers must hold when App Service Authentication is on; the app checks it in x-ms-client-principal.')
+param apiRequiredRole string = 'Exports.Read'
+
+// ---------- Storage, retention, immutability ----------
+
+@description('Redundancy of the storage account.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+  'Standard_RAGRS'
+  'Standard_RAGZRS'
+])
+param storageSku string = 'Standard_ZRS'
+
+@description('Days after the last write before an export moves to Cool.')
+@minValue(1)
+param exportsCoolAfterDays int = 30
+
+@description('Days after the last write before an export moves to Cold (after Cool).')
+@minValue(1)
+param exportsColdAfterDays int = 90
+
+@description('Move exports to Archive. Off by default: archived blobs cannot be downloaded through links until rehydrated (hours).')
+param exportsArchiveEnabled bool = false
+
+@description('Days after the last write before an export moves to Archive (after Cold), when exportsArchiveEnabled.')
+@minValue(1)
+param exportsArchiveAfterDays int = 180
+
+@description('Days after the last write before an export is deleted (default 7 years).')
+@minValue(1)
+param exportsDeleteAfterDays int = 2555
+
+@description('Time-based immutability (WORM) on the exports container in days; 0 = none. Created Unlocked; locking it later is irreversible.')
+@minValue(0)
+@maxValue(146000)
+param exportsImmutabilityDays int = 0
+
+// ---------- Monitoring and alerts ----------
+
+@description('Days Log Analytics keeps logs.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
+@description('Daily Log Analytics ingestion cap in GB; -1 = no cap.')
+param logDailyQuotaGb int = -1
+
+@description('E-mail address for alerts; empty = alerts only in the portal.')
+param alertEmail string = ''
+
+@description('Hours without a successful export of an enabled stream before the stale-stream alert fires.')
+@allowed([
+  1
+  2
+  3
+  4
+  5
+  6
+  12
+  24
+  48
+])
+param noSuccessAlertHours int = 6
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  workload: 'entra-log-exporter'
+}
+var functionAppName = 'func-entraexp-${resourceToken}'
+var planName = 'plan-entraexp-${resourceToken}'
+var identityName = 'id-entraexp-${resourceToken}'
+var storageAccountName = 'st${resourceToken}'
+var logAnalyticsName = 'log-entraexp-${resourceToken}'
+var applicationInsightsName = 'appi-entraexp-${resourceToken}'
+var deploymentContainerName = 'app-package'
+var exportsContainerName = 'exports'
+var jobsQueueName = 'export-jobs'
+var jobsTableName = 'jobs'
+var streamsTableName = 'streams'
+var linkAuditTableName = 'linkaudit'
+
+var streamEnabled = {
+  audit: streamAuditEnabled
+  interactiveSignIns: streamInteractiveSignInsEnabled
+  nonInteractiveSignIns: streamNonInteractiveSignInsEnabled
+  servicePrincipalSignIns: streamServicePrincipalSignInsEnabled
+  managedIdentitySignIns: streamManagedIdentitySignInsEnabled
+  provisioning: streamProvisioningEnabled
+}
+var enabledStreams = map(filter(items(streamEnabled), s => s.value), s => s.key)
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: logAnalyticsName
+    applicationInsightsName: applicationInsightsName
+    location: location
+    tags: tags
+    retentionInDays: logRetentionDays
+    dailyQuotaGb: logDailyQuotaGb
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    skuName: storageSku
+    deploymentContainerName: deploymentContainerName
+    exportsContainerName: exportsContainerName
+    jobsQueueName: jobsQueueName
+    tableNames: [
+      jobsTableName
+      streamsTableName
+      linkAuditTableName
+    ]
+    coolAfterDays: exportsCoolAfterDays
+    coldAfterDays: exportsColdAfterDays
+    archiveEnabled: exportsArchiveEnabled
+    archiveAfterDays: exportsArchiveAfterDays
+    deleteAfterDays: exportsDeleteAfterDays
+    immutabilityDays: exportsImmutabilityDays
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    applicationInsightsName: applicationInsightsName
+    identityName: identityName
+  }
+  dependsOn: [
+    identity
+    storage
+    monitoring
+  ]
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: planName
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storageAccountName
+    deploymentContainerName: deploymentContainerName
+    exportsContainerName: exportsContainerName
+    jobsTableName: jobsTableName
+    streamsTableName: streamsTableName
+    linkAuditTableName: linkAuditTableName
+    applicationInsightsName: applicationInsightsName
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    exportSchedule: exportSchedule
+    backfillDays: backfillDays
+    entraRetentionDays: entraRetentionDays
+    exportFormats: exportFormats
+    linkExpiryMinutes: linkExpiryMinutes
+    workerTimeBudgetSeconds: workerTimeBudgetSeconds
+    recheckEnabled: recheckEnabled
+    streamAuditEnabled: streamAuditEnabled
+    streamInteractiveSignInsEnabled: streamInteractiveSignInsEnabled
+    streamNonInteractiveSignInsEnabled: streamNonInteractiveSignInsEnabled
+    streamServicePrincipalSignInsEnabled: streamServicePrincipalSignInsEnabled
+    streamManagedIdentitySignInsEnabled: streamManagedIdentitySignInsEnabled
+    streamProvisioningEnabled: streamProvisioningEnabled
+    apiClientId: apiClientId
+    apiRequiredRole: apiRequiredRole
+  }
+  // The containers, queues and tables exist and the roles are granted before the host first starts.
+  dependsOn: [
+    storage
+    monitoring
+    rbac
+  ]
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    namePrefix: 'entraexp-${resourceToken}'
+    location: location
+    tags: tags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    poisonQueueName: storage.outputs.poisonQueueName
+    enabledStreams: enabledStreams
+    noSuccessHours: noSuccessAlertHours
+    alertEmail: alertEmail
+  }
+}
+
+// azd stores every output in the environment (.azure/<env>/.env); the scripts and docs use these names.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVICE_API_NAME string = api.outputs.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output AZURE_FUNCTION_APP_HOST_NAME string = api.outputs.defaultHostName
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_EXPORTS_CONTAINER string = storage.outputs.exportsContainerName
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { AppConfig, configSettingNames, loadConfig } from '../../src/config';
+import { STORAGE_CONNECTION } from '../../src/functions/registry';
+import { STREAM_IDS } from '../../src/streams/catalog';
+import { Unresolved } from './support/armExpression';
+import { AppSetting, compileDeployment, functionAppSettings } from './support/armTemplate';
+
+/** Settings the platform reads, not src/config.ts. */
+const HOST_SETTING = /^(APPLICATIONINSIGHTS_[A-Z_]+|AzureWebJobsStorage__[A-Za-z]+|AZURE_CLIENT_ID|WEBSITE_[A-Z_]+)$/;
+
+/** App settings as the app would see them; values only Azure knows at deployment time become placeholders. */
+function environmentOf(settings: AppSetting[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const s of settings) {
+    if (s.value instanceof Unresolved || String(s.value).includes('<unresolved:')) {
+      env[s.name] = s.name.endsWith('ServiceUri') ? 'https://placeholder.example/' : 'placeholder';
+    } else if (typeof s.value === 'string') {
+      env[s.name] = s.value;
+    } else {
+      throw new Error(`app setting ${s.name} evaluates to a ${typeof s.value}, not a string: ${JSON.stringify(s.value)}`);
+    }
+  }
+  return env;
+}
+
+/** The parts of the configuration that do not depend on the Azure resources of one deployment. */
+function portable(config: AppConfig): Omit<AppConfig, 'storage' | 'graph' | 'api'> & { graph: Omit<AppConfig['graph'], 'clientId'> } {
+  const { storage: _storage, api: _api, graph, ...rest } = config;
+  const { clientId: _clientId, ...graphRest } = graph;
+  return { ...rest, graph: graphRest };
+}
+
+describe('template and src/config.ts agree', () => {
+  const settings = functionAppSettings(compileDeployment());
+  const env = environmentOf(settings);
+
+  test('loadConfig accepts the app settings the template deploys', () => {
+    const config = loadConfig(env);
+    expect(config.storage.credential).toBe('managedidentity');
+    expect(config.storage.connectionString).toBeUndefined();
+    expect(config.graph.authMode).toBe('managedIdentity');
+    expect(config.graph.baseUrl).toBe('https://graph.microsoft.com');
+    expect(config.api.requiredRole).toBeUndefined();
+  });
+
+  test('every setting the template sets is one the app reads or one the platform reads', () => {
+    const known = new Set(configSettingNames());
+    const unknown = settings.map((s) => s.name).filter((n) => !known.has(n) && !HOST_SETTING.test(n));
+    expect(unknown).toEqual([]);
+  });
+
+  test('no setting is set twice', () => {
+    const names = settings.map((s) => s.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  test('the template\'s defaults are the code\'s defaults', () => {
+    const storageOnly = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('AzureWebJobsStorage__')));
+    expect(portable(loadConfig(env))).toEqual(portable(loadConfig(storageOnly)));
+  });
+
+  test('every stream has its STREAM_<ID>_ENABLED setting pinned by the template', () => {
+    for (const id of STREAM_IDS) expect(env[`STREAM_${id.toUpperCase()}_ENABLED`]).toMatch(/^(true|false)$/);
+  });
+
+  test('template parameters reach the app: a changed deployment gives the changed configuration', () => {
+    const changed = loadConfig(
+      environmentOf(
+        functionAppSettings(
+          compileDeployment({
+            exportSchedule: '0 */15 * * * *',
+            backfillDays: 2,
+            entraRetentionDays: 7,
+            exportFormats: 'jsonl.gz',
+            linkExpiryMinutes: 5,
+            workerTimeBudgetSeconds: 900,
+            recheckEnabled: true,
+            streamProvisioningEnabled: false,
+            apiClientId: '11111111-2222-3333-4444-555555555555',
+            apiRequiredRole: 'Logs.Download',
+          }),
+        ),
+      ),
+    );
+    expect(changed.schedule).toBe('0 */15 * * * *');
+    expect(changed.backfillDays).toBe(2);
+    expect(changed.retentionDays).toBe(7);
+    expect(changed.formats).toEqual(['jsonl.gz']);
+    expect(changed.linkExpiryMinutes).toBe(5);
+    expect(changed.worker.timeBudgetSeconds).toBe(900);
+    expect(changed.recheck.enabled).toBe(true);
+    expect(changed.streams.provisioning.enabled).toBe(false);
+    expect(changed.streams.audit.enabled).toBe(true);
+    expect(changed.api.requiredRole).toBe('Logs.Download');
+  });
+
+  test('the queue bindings\' connection prefix is the one the identity settings use', () => {
+    for (const service of ['blob', 'queue', 'table']) expect(env[`${STORAGE_CONNECTION}__${service}ServiceUri`]).toBeDefined();
+    expect(env[`${STORAGE_CONNECTION}__credential`]).toBe('managedidentity');
+  });
+
+  test('the worker time budget stays below host.json functionTimeout, whatever the parameter', () => {
+    const hostJson = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'host.json'), 'utf8')) as { functionTimeout: string };
+    const [h, m, s] = hostJson.functionTimeout.split(':').map(Number);
+    const timeoutSeconds = h * 3600 + m * 60 + s;
+    const declared = compileDeployment().parameterDeclaration('workerTimeBudgetSeconds');
+    expect(declared.maxValue).toBeLessThan(timeoutSeconds);
+    expect(Number(env.WORKER_TIME_BUDGET_SECONDS)).toBeLessThan(timeoutSeconds);
+  });
+});
