@@ -78,12 +78,15 @@ export class GraphClient {
   private readonly httpClient: HttpClient;
   private readonly states = new PageRequestStates();
   private readonly origin: string;
+  /** Plain http is the local simulator's; core refuses it unless each request opts in. */
+  private readonly allowInsecureConnection: boolean;
   private readonly now: () => number;
   private readonly emit: (event: GraphClientEvent) => void;
 
   constructor(private readonly options: GraphClientOptions) {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
+    this.allowInsecureConnection = base.protocol === 'http:';
     this.now = options.now ?? Date.now;
     this.emit = options.onEvent ?? (() => undefined);
     this.httpClient = options.httpClient ?? createDefaultHttpClient();
@@ -133,7 +136,13 @@ export class GraphClient {
    */
   async getPage(url: string, signal?: AbortSignal): Promise<GraphPage> {
     this.assertSameOrigin(url);
-    const request = createPipelineRequest({ url, method: 'GET', abortSignal: signal, timeout: this.options.requestTimeoutMs });
+    const request = createPipelineRequest({
+      url,
+      method: 'GET',
+      abortSignal: signal,
+      timeout: this.options.requestTimeoutMs,
+      allowInsecureConnection: this.allowInsecureConnection,
+    });
     request.headers.set('Accept', 'application/json');
     // Graph replaces enum members added after `unknownFutureValue` with that sentinel unless asked for them. The
     // archive keeps what Graph knows (as the admin center shows it), so the exporter asks for the real values.

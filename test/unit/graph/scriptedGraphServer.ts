@@ -31,7 +31,7 @@ export async function startScriptedGraphServer(script: ScriptedStep[], options: 
   const steps = [...script];
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    const step = steps.shift() ?? { status: 500, body: { error: { code: 'ScriptExhausted', message: 'no scripted response left' } } };
+    const step: ScriptedStep = steps.shift() ?? { status: 500, body: { error: { code: 'ScriptExhausted', message: 'no scripted response left' } } };
     if ('kind' in step) {
       if (step.kind === 'reset') {
         req.socket.destroy();
