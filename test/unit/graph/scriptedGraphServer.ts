@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export type ScriptedStep =
-  | { status: number; headers?: Record<string, string>; body?: string | object }
+  | { status: number; headers?: Record<string, string>; body?: string | Buffer | object }
   | { kind: 'reset' }
   | { kind: 'hang' }
   | { kind: 'truncated'; body: string };
@@ -41,7 +41,7 @@ export async function startScriptedGraphServer(script: ScriptedStep[], options: 
       }
       return;
     }
-    const body = step.body === undefined ? '' : typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
+    const body = step.body === undefined ? '' : typeof step.body === 'string' || Buffer.isBuffer(step.body) ? step.body : JSON.stringify(step.body);
     res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers });
     res.end(body);
   };
