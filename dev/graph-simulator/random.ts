@@ -28,6 +28,8 @@ export function mix(...parts: number[]): number {
   return h >>> 0;
 }
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, n) => n.toString(16).padStart(2, '0'));
+
 /** A small seeded generator (mulberry32). */
 export class Rng {
   private state: number;
@@ -61,10 +63,11 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)];
   }
 
+  /** Lowercase hex digits; `length` should be even. */
   hex(length: number): string {
     let out = '';
-    while (out.length < length) out += this.uint32().toString(16).padStart(8, '0');
-    return out.slice(0, length);
+    for (let n = 0; n < length; n += 2) out += HEX_BYTES[(this.next() * 256) | 0];
+    return length % 2 === 0 ? out : out.slice(0, length);
   }
 
   guid(): string {

@@ -15,9 +15,10 @@ function suffix(rng: Rng): string {
   return `${s}_${10_000_000 + rng.int(89_999_999)}`;
 }
 
-function jsonString(value: string): string {
-  return JSON.stringify([value]);
-}
+/** modifiedProperties values are JSON inside strings (`["Sales"]`); precomputed once per pool value. */
+const JSON_SALES = JSON.stringify(['Sales']);
+const JSON_SECURITY = JSON.stringify(['Security']);
+const JSON_HARD = hardTexts.map((text) => JSON.stringify([text]));
 
 function modifiedProperties(rng: Rng, many: boolean): Record<string, unknown>[] {
   const count = many ? 6 + rng.int(4) : rng.int(3);
@@ -27,8 +28,8 @@ function modifiedProperties(rng: Rng, many: boolean): Record<string, unknown>[] 
     const hard = rng.chance(0.1);
     out.push({
       displayName: name,
-      oldValue: rng.chance(0.2) ? null : jsonString(hard ? hardTexts[rng.int(hardTexts.length)] : 'Sales'),
-      newValue: jsonString(hard ? hardTexts[rng.int(hardTexts.length)] : 'Security'),
+      oldValue: rng.chance(0.2) ? null : hard ? JSON_HARD[rng.int(JSON_HARD.length)] : JSON_SALES,
+      newValue: hard ? JSON_HARD[rng.int(JSON_HARD.length)] : JSON_SECURITY,
     });
   }
   if (count > 0) out.push({ displayName: 'Included Updated Properties', oldValue: null, newValue: `"${out.map((p) => p.displayName).join(', ')}"` });
