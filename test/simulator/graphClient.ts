@@ -21,7 +21,7 @@ export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simu
   return startSimulator({ latency: 'none', throttle: false, now: () => NOW, seed: 'test', ...options });
 }
 
-export async function get(url: string, token: string | undefined = TOKEN): Promise<GraphPage> {
+export async function get(url: string, token: string | null = TOKEN): Promise<GraphPage> {
   const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: response.status, headers: response.headers, body: (await response.json()) as GraphPage['body'] };
 }
