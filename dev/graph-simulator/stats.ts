@@ -1,0 +1,21 @@
+/** Counters exposed at `/_sim/stats` and through the handle. */
+import type { FaultKind } from './options';
+
+export interface SimulatorStats {
+  requests: number;
+  requestsByEndpoint: Record<string, number>;
+  requestsByApp: Record<string, number>;
+  throttled: number;
+  faults: Partial<Record<FaultKind | 'spuriousLicenceError', number>>;
+  errorsByStatus: Record<string, number>;
+  recordsServed: number;
+  pagesServed: number;
+}
+
+export function emptyStats(): SimulatorStats {
+  return { requests: 0, requestsByEndpoint: {}, requestsByApp: {}, throttled: 0, faults: {}, errorsByStatus: {}, recordsServed: 0, pagesServed: 0 };
+}
+
+export function bump(map: Record<string, number>, key: string, by = 1): void {
+  map[key] = (map[key] ?? 0) + by;
+}

@@ -1,0 +1,53 @@
+import { makeSimulatorToken, type SimulatorHandle } from '../../dev/graph-simulator';
+import { SlidingWindowThrottle } from '../../dev/graph-simulator/throttle';
+import { get, startTestSimulator } from './graphClient';
+
+describe('throttle arithmetic (sliding window, injected clock)', () => {
+  test('the sixth request within 10 s is refused until the oldest admitted request leaves the window', () => {
+    let now = 0;
+    const throttle = new SlidingWindowThrottle({ requests: 5, windowSeconds: 10 }, 1, () => now);
+    for (const t of [0, 1000, 2000, 3000, 4000]) {
+      now = t;
+      expect(throttle.check('app').admitted).toBe(true);
+    }
+    now = 7872;
+    expect(throttle.check('app')).toEqual({ admitted: false, retryAfterSeconds: 2.128 });
+    expect(throttle.check('other-app').admitted).toBe(true);
+    now = 10_000;
+    expect(throttle.check('app').admitted).toBe(true);
+    expect(throttle.check('app')).toEqual({ admitted: false, retryAfterSeconds: 1 });
+  });
+
+  test('timeScale divides the window', () => {
+    let now = 0;
+    const throttle = new SlidingWindowThrottle({ requests: 1, windowSeconds: 10 }, 100, () => now);
+    throttle.check('app');
+    now = 20;
+    expect(throttle.check('app')).toEqual({ admitted: false, retryAfterSeconds: 0.08 });
+  });
+});
+
+describe('throttling over HTTP', () => {
+  let sim: SimulatorHandle;
+  // timeScale 20: the 10 s window lasts 0.5 s of real time, so the test waits Retry-After for real.
+  beforeAll(async () => {
+    sim = await startTestSimulator({ throttle: { requests: 5, windowSeconds: 10 }, timeScale: 20, volume: { audit: 60, interactiveSignIns: 60, provisioning: 60 } });
+  });
+  afterAll(() => sim.close());
+
+  test('5 requests per window per app shared by all endpoints; the sixth gets 429 with a fractional Retry-After; another app is unaffected', async () => {
+    const paths = ['/v1.0/auditLogs/directoryAudits', '/beta/auditLogs/signIns', '/v1.0/auditLogs/provisioning', '/v1.0/auditLogs/directoryAudits', '/beta/auditLogs/signIns'];
+    for (const path of paths) expect((await get(`${sim.url}${path}?$top=1`)).status).toBe(200);
+    const throttled = await get(`${sim.url}/v1.0/auditLogs/provisioning?$top=1`);
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.error).toMatchObject({ code: 'TooManyRequests', message: 'Please retry again later.', innerError: { code: '429', message: 'Please retry after' } });
+    const retryAfter = Number(throttled.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(0.5);
+    expect(throttled.headers.get('retry-after')).toMatch(/^\d+\.\d+$/);
+    expect((await get(`${sim.url}/v1.0/auditLogs/directoryAudits?$top=1`, makeSimulatorToken('another-app'))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 5));
+    expect((await get(`${sim.url}/v1.0/auditLogs/directoryAudits?$top=1`)).status).toBe(200);
+    expect(sim.stats().throttled).toBe(1);
+  });
+});
