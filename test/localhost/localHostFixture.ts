@@ -7,7 +7,7 @@ import { azuriteConnectionString } from '../support/azurite';
 
 export const FIXTURE_HOST_JSON = join(__dirname, 'fixtures', 'host.json');
 
-export function startTestHost(specs: FunctionSpec[], extra: { runTimersAtStart?: boolean } = {}): Promise<LocalHost> {
+export function startTestHost(specs: FunctionSpec[], extra: { runTimersAtStart?: boolean; messageLeaseSeconds?: number } = {}): Promise<LocalHost> {
   return startLocalHost({
     specs,
     storageConnectionString: azuriteConnectionString(),
