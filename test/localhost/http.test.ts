@@ -1,7 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { HttpFunctionSpec } from '../../src/functions/registry';
-import type { LocalHost } from '../../dev/local-host';
-import { startTestHost } from './localHostFixture';
+import { LocalHost, startLocalHost } from '../../dev/local-host';
+import { azuriteConnectionString } from '../support/azurite';
+import { FIXTURE_HOST_JSON, startTestHost } from './localHostFixture';
 
 const echo: HttpFunctionSpec = {
   kind: 'http',
@@ -129,5 +132,29 @@ describe('local host: HTTP functions', () => {
     const response = await fetch(`${host.httpUrl}/api/items/9`, { method: 'DELETE' });
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
+  });
+});
+
+describe('local host: HTTP port', () => {
+  it('moves to a free port when the preferred one is taken, and says so', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const taken = (blocker.address() as AddressInfo).port;
+    const lines: string[] = [];
+    const host = await startLocalHost({
+      specs: [bytes],
+      storageConnectionString: azuriteConnectionString(),
+      hostJsonPath: FIXTURE_HOST_JSON,
+      httpPort: taken,
+      log: (_level, _source, message) => lines.push(message),
+    });
+    try {
+      expect(host.httpUrl).not.toBe(`http://127.0.0.1:${taken}`);
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`Port ${taken} is in use`)));
+      expect((await fetch(`${host.httpUrl}/api/bytes`)).status).toBe(200);
+    } finally {
+      await host.stop();
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });
