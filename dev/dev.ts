@@ -8,7 +8,7 @@ import { AzuriteInstance, freePort, startAzurite } from './azurite';
 import { DEFAULT_HTTP_PORT, LocalHost, startLocalHost, withoutTestModeWarnings } from './local-host';
 import { applyLocalSettings, readLocalSettings } from './local-host/localSettings';
 import { ConfigError, loadConfig } from '../src/config';
-import type { FunctionSpec } from '../src/functions/registry';
+import { registeredFunctions } from '../src/functions/registry';
 
 const ROOT = join(__dirname, '..');
 const SIMULATOR_PORT = 8790;
@@ -72,12 +72,10 @@ async function main(): Promise<void> {
       console.log(`Microsoft Graph: ${process.env.GRAPH_BASE_URL ?? 'https://graph.microsoft.com'} with GRAPH_AUTH_MODE=${process.env.GRAPH_AUTH_MODE}`);
     }
     loadConfig();
-    const specs = withoutTestModeWarnings(() => {
-      require('../src/functions/index');
-      return (require('../src/functions/registry') as { registeredFunctions(): readonly FunctionSpec[] }).registeredFunctions();
-    });
+    // Loaded only now: function modules may read the settings set above when they load.
+    withoutTestModeWarnings(() => require('../src/functions/index'));
     running.host = await startLocalHost({
-      specs,
+      specs: registeredFunctions(),
       storageConnectionString: running.azurite.connectionString,
       hostJsonPath: join(ROOT, 'host.json'),
       httpPort: localSettings.localHttpPort ?? DEFAULT_HTTP_PORT,
@@ -86,7 +84,7 @@ async function main(): Promise<void> {
     printHints(running.host.httpUrl.replace('127.0.0.1', 'localhost'), running.simulator, simulatorModule);
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`${error.message}`);
+      console.error(error.message);
       console.error(`Set ${error.setting} in the environment or in local.settings.json "Values" (see docs/configuration.md).`);
     } else {
       console.error(error);
@@ -106,4 +104,7 @@ function printHints(apiUrl: string, simulator: GraphSimulator | undefined, simul
   console.log('Press Ctrl+C to stop.');
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

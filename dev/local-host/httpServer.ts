@@ -6,11 +6,14 @@
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpRequest, trigger } from '@azure/functions';
+import { FunctionOutput, HttpRequest, trigger } from '@azure/functions';
 import type { HttpFunctionSpec } from '../../src/functions/registry';
 import { writeHandlerResult, writeJson } from './httpResponseWriter';
 import { invoke } from './invocation';
 import { describeError, HostLog } from './logger';
+import { sendQueueOutputs } from './outputBindings';
+import type { QueueClients } from './queueClients';
+import type { MessageEncoding } from './queueMessageCodec';
 import { compileRoute, CompiledRoute } from './routeTemplate';
 
 export interface HttpServerOptions {
@@ -19,6 +22,9 @@ export interface HttpServerOptions {
   port: number;
   host: string;
   log: HostLog;
+  /** For queue output bindings of HTTP functions. */
+  queues: QueueClients;
+  encoding: MessageEncoding;
 }
 
 export interface RunningHttpServer {
@@ -37,7 +43,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     .sort((a, b) => b.compiled.literalSegments - a.compiled.literalSegments);
   const inFlight = new Set<Promise<void>>();
   const server: Server = createServer((req, res) => {
-    const handling = handle(req, res, routes, options.log).catch((error: unknown) => {
+    const handling = handle(req, res, routes, options).catch((error: unknown) => {
       options.log('error', 'host', `HTTP ${req.method} ${req.url} failed: ${describeError(error)}`);
       if (!res.headersSent) writeJson(res, 500, internalError(error));
       else res.destroy();
@@ -67,7 +73,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly Route[], log: HostLog): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly Route[], options: HttpServerOptions): Promise<void> {
+  const { log } = options;
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
   if (url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
@@ -94,6 +101,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: readonl
     return;
   }
   const { spec } = matched.route;
+  const extraOutputs = queueOutputsOf(spec);
   const body = await readBody(req);
   const request = new HttpRequest({
     method,
@@ -108,16 +116,26 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: readonl
       functionName: spec.name,
       reason: `This function was programmatically called via the host APIs.`,
       trigger: trigger.http({ methods: spec.methods, authLevel: spec.authLevel, route: spec.route }),
-      extraOutputs: [],
+      extraOutputs,
       log,
     },
-    (context) => spec.handler(request, context),
+    async (context) => {
+      const result = await spec.handler(request, context);
+      await sendQueueOutputs(context, extraOutputs, options.queues, options.encoding);
+      return result;
+    },
   );
   if (!outcome.succeeded) {
     writeJson(res, 500, internalError(outcome.error));
     return;
   }
   await writeHandlerResult(res, outcome.result, method);
+}
+
+/** HTTP specs carry no outputs today; a spec that adds `extraOutputs` gets them sent like any other trigger's. */
+function queueOutputsOf(spec: HttpFunctionSpec): FunctionOutput[] {
+  const outputs: unknown = (spec as Partial<Record<'extraOutputs', unknown>>).extraOutputs;
+  return Array.isArray(outputs) ? (outputs as FunctionOutput[]) : [];
 }
 
 function internalError(error: unknown): { error: { code: string; message: string } } {

@@ -71,7 +71,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const httpHost = options.httpHost ?? '127.0.0.1';
   let server: RunningHttpServer;
   try {
-    server = await startHttpServer({ specs: httpSpecs, routePrefix: settings.routePrefix, port, host: httpHost, log });
+    server = await startHttpServer({ specs: httpSpecs, routePrefix: settings.routePrefix, port, host: httpHost, log, queues, encoding });
   } catch (error) {
     await Promise.all(listeners.map((listener) => listener.stop()));
     throw error;

@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { output } from '@azure/functions';
 import type { HttpFunctionSpec } from '../../src/functions/registry';
 import { LocalHost, startLocalHost } from '../../dev/local-host';
-import { azuriteConnectionString } from '../support/azurite';
-import { FIXTURE_HOST_JSON, startTestHost } from './localHostFixture';
+import { azuriteConnectionString, uniqueName } from '../support/azurite';
+import { FIXTURE_HOST_JSON, fromBase64, peekTexts, startTestHost } from './localHostFixture';
 
 const echo: HttpFunctionSpec = {
   kind: 'http',
@@ -132,6 +133,32 @@ describe('local host: HTTP functions', () => {
     const response = await fetch(`${host.httpUrl}/api/items/9`, { method: 'DELETE' });
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
+  });
+});
+
+describe('local host: HTTP queue output', () => {
+  it('sends the queue output an HTTP function sets when its spec lists extraOutputs', async () => {
+    const queueName = uniqueName('httpout');
+    const jobs = output.storageQueue({ queueName, connection: 'AzureWebJobsStorage' });
+    const enqueue = {
+      kind: 'http',
+      name: 'enqueue',
+      methods: ['POST'],
+      route: 'enqueue',
+      authLevel: 'function',
+      extraOutputs: [jobs],
+      handler: (_request, context) => {
+        context.extraOutputs.set(jobs, { queued: true });
+        return { status: 202 };
+      },
+    } satisfies HttpFunctionSpec & { extraOutputs: unknown[] };
+    const host = await startTestHost([enqueue]);
+    try {
+      expect((await fetch(`${host.httpUrl}/api/enqueue`, { method: 'POST' })).status).toBe(202);
+      expect((await peekTexts(queueName)).map(fromBase64)).toEqual(['{"queued":true}']);
+    } finally {
+      await host.stop();
+    }
   });
 });
 
