@@ -50,6 +50,7 @@ export interface HttpFunctionSpec {
   /** Route below the `api/` prefix, with `{param}` segments. */
   route: string;
   authLevel: 'anonymous' | 'function' | 'admin';
+  extraOutputs?: StorageQueueOutput[];
   handler: HttpHandler;
 }
 
@@ -84,7 +85,13 @@ export function registerQueue(spec: Omit<QueueFunctionSpec, 'kind'>): QueueFunct
 export function registerHttp(spec: Omit<HttpFunctionSpec, 'kind'>): HttpFunctionSpec {
   const full: HttpFunctionSpec = { kind: 'http', ...spec };
   registered.push(full);
-  app.http(spec.name, { methods: spec.methods, route: spec.route, authLevel: spec.authLevel, handler: spec.handler });
+  app.http(spec.name, {
+    methods: spec.methods,
+    route: spec.route,
+    authLevel: spec.authLevel,
+    extraOutputs: spec.extraOutputs ?? [],
+    handler: spec.handler,
+  });
   return full;
 }
 

@@ -1,0 +1,243 @@
+/**
+ * One invocation's work on one job: page Graph newest first through the window (or from the checkpoint's cursor
+ * back to the window start), write every format at once, checkpoint after each flush, and either finish the
+ * window (commit files, write the manifest) or stop before the time budget runs out so a continuation resumes.
+ *
+ * Graph's nextLink is followed only within this invocation; a continuation (or an invalid skiptoken) re-queries
+ * `[start, cursor]` and the RecordSieve drops what was already written.
+ */
+import type { ContainerClient } from '@azure/storage-blob';
+import type { AppConfig } from '../config';
+import type { GraphClient } from '../graph/graphClient';
+import { buildListUrl } from '../graph/odata';
+import { classifyGraphError, GraphRequestError } from '../graph/errors';
+import { STREAMS } from '../streams/catalog';
+import { formatInstant, instantFromDate, parseInstant, Ticks } from '../time/instant';
+import { addIds, EMPTY_ID_DIGEST } from './idSetDigest';
+import { emptyCounts, ExportCounts, ExportJob, JobCheckpoint, JobResult } from './job';
+import { blobBaseName, manifestBlobName } from './jobIds';
+import type { Logger } from './logger';
+import { buildManifest, writeManifest } from './manifest';
+import { OutputFiles } from './outputFiles';
+import { RecordSieve } from './recordSieve';
+import type { GraphRecord } from '../formats/types';
+
+/** Named points where the chaos tests kill a worker (a thrown error that skips all clean-up, like SIGKILL). */
+export type FaultPoint = 'afterPage' | 'afterStage' | 'afterCheckpoint' | 'beforeCommit' | 'afterCommit' | 'afterManifest';
+
+export interface SessionDeps {
+  config: AppConfig;
+  graph: GraphClient;
+  container: ContainerClient;
+  now: () => Date;
+  log: Logger;
+  /** Persists the checkpoint (etag-guarded, renews the lease); throws if the lease was lost. */
+  saveCheckpoint: (checkpoint: JobCheckpoint) => Promise<void>;
+  /** Renews the lease without a new checkpoint. */
+  renewLease: () => Promise<void>;
+  faultPoint?: (point: FaultPoint) => void;
+}
+
+/** `unchanged`: a re-check pass found exactly the records of the current revision, so nothing was committed. */
+export type SessionOutcome = { kind: 'done'; result: JobResult } | { kind: 'unchanged' } | { kind: 'yield' };
+
+/** How many times in a row an invalid skiptoken may restart the query before it counts as a failure. */
+const MAX_SKIPTOKEN_RESTARTS = 5;
+const CHECKPOINT_INTERVAL_MS = 60_000;
+
+export class ExportSession {
+  private readonly stream;
+  private readonly start: Ticks;
+  private readonly end: Ticks;
+  private readonly counts: ExportCounts;
+  private readonly files: OutputFiles;
+  private readonly startedAt: string;
+  private checkpoint: JobCheckpoint;
+  private firstUrl = '';
+  private idDigest: string;
+  private lastCheckpointAt: number;
+  private readonly invocationStartedAt: number;
+
+  constructor(
+    private readonly job: ExportJob,
+    private readonly deps: SessionDeps,
+  ) {
+    this.stream = STREAMS[job.stream];
+    this.start = parseInstant(job.windowStart);
+    this.end = parseInstant(job.windowEnd);
+    this.checkpoint = job.checkpoint ?? {
+      phase: 'paging',
+      idsAtCursor: [],
+      files: {},
+      counts: emptyCounts(),
+      idDigest: EMPTY_ID_DIGEST,
+      startedAt: deps.now().toISOString(),
+    };
+    this.idDigest = this.checkpoint.idDigest;
+    this.counts = { ...this.checkpoint.counts };
+    this.startedAt = this.checkpoint.startedAt;
+    const base = blobBaseName({ jobId: job.jobId, kind: job.kind, stream: job.stream, start: this.start, end: this.end, revision: job.revision });
+    this.files = new OutputFiles(
+      deps.container,
+      job.stream,
+      job.formats,
+      { neutralizeFormulas: deps.config.csvNeutralizeFormulas },
+      base,
+      this.checkpoint.files,
+      job.leaseEpoch,
+      this.checkpoint.truncation,
+    );
+    this.invocationStartedAt = deps.now().getTime();
+    this.lastCheckpointAt = this.invocationStartedAt;
+  }
+
+  async run(): Promise<SessionOutcome> {
+    if (this.checkpoint.phase === 'paging') {
+      const finished = await this.page();
+      if (!finished) return { kind: 'yield' };
+    }
+    const previous = this.job.previous;
+    if (this.job.mode === 'recheck' && previous && previous.idDigest === this.checkpoint.idDigest && previous.records === this.checkpoint.counts.records) {
+      return { kind: 'unchanged' };
+    }
+    return { kind: 'done', result: await this.finalize() };
+  }
+
+  /** Pages until the window is done (true) or the budget is spent (false). */
+  private async page(): Promise<boolean> {
+    let restarts = 0;
+    for (;;) {
+      const cursor = this.checkpoint.cursor ? parseInstant(this.checkpoint.cursor) : undefined;
+      const sieve = new RecordSieve(
+        { start: this.start, end: this.end, cursor, idsAtCursor: new Set(this.checkpoint.idsAtCursor) },
+        this.stream.timeProperty,
+      );
+      let url: string | undefined = buildListUrl(this.deps.config.graph.baseUrl, {
+        stream: this.stream,
+        start: this.start,
+        end: cursor ?? this.end,
+        pageSize: this.deps.config.graph.pageSize,
+        extraFilter: this.job.filter,
+      });
+      if (!this.firstUrl) this.firstUrl = url;
+      try {
+        while (url) {
+          if (this.budgetSpent()) {
+            await this.flushAndCheckpoint(sieve);
+            return false;
+          }
+          await this.renewIfDue();
+          const page = await this.deps.graph.getPage(url);
+          this.counts.pages++;
+          this.counts.requests += page.attempts;
+          this.counts.throttled += page.throttled;
+          sieve.accept(page.records);
+          this.deps.faultPoint?.('afterPage');
+          this.write(sieve.takeReady());
+          url = page.nextLink;
+          if (!url) sieve.finish();
+          if (!url || this.files.bufferedBytes() >= this.deps.config.worker.blockTargetBytes || this.checkpointDue()) {
+            await this.flushAndCheckpoint(sieve);
+          }
+          restarts = 0;
+        }
+        return true;
+      } catch (error) {
+        // Anything but a Graph failure (a lost lease, a crash) leaves without touching storage again.
+        if (!(error instanceof GraphRequestError)) throw error;
+        const classified = classifyGraphError(error, {
+          stream: this.stream,
+          windowStart: this.start,
+          now: instantFromDate(this.deps.now()),
+          retentionDays: this.deps.config.retentionDays,
+        });
+        if (classified.code !== 'InvalidSkipToken' || restarts >= MAX_SKIPTOKEN_RESTARTS) {
+          // Keep what is complete so the retry resumes from here, then let the worker decide.
+          await this.flushAndCheckpoint(sieve);
+          throw error;
+        }
+        restarts++;
+        this.deps.log.warn(`Job ${this.job.jobId}: ${classified.message}; resuming from the time cursor`);
+        await this.flushAndCheckpoint(sieve);
+      }
+    }
+  }
+
+  private write(records: GraphRecord[]): void {
+    if (records.length === 0) return;
+    this.files.add(records);
+    this.idDigest = addIds(this.idDigest, records.map((r) => r.id));
+  }
+
+  private async flushAndCheckpoint(sieve: RecordSieve): Promise<void> {
+    this.write(sieve.takeReady());
+    await this.files.flush();
+    this.deps.faultPoint?.('afterStage');
+    const position = sieve.position();
+    Object.assign(this.counts, {
+      duplicatesDropped: this.checkpoint.counts.duplicatesDropped + sieve.counts.duplicatesDropped,
+      outsideWindowDropped: this.checkpoint.counts.outsideWindowDropped + sieve.counts.outsideWindowDropped,
+    });
+    const files = this.files.state();
+    const records = Object.values(files)[0]?.records ?? 0;
+    const next: JobCheckpoint = {
+      phase: 'paging',
+      cursor: position.cursor !== undefined ? formatInstant(position.cursor, 7) : undefined,
+      idsAtCursor: position.idsAtCursor,
+      files,
+      counts: { ...this.counts, records },
+      truncation: this.files.truncationCounts(),
+      idDigest: this.idDigest,
+      startedAt: this.startedAt,
+    };
+    await this.deps.saveCheckpoint(next);
+    // Sieve counts are now part of the saved checkpoint: start the next sieve's counts from here.
+    sieve.counts.duplicatesDropped = 0;
+    sieve.counts.outsideWindowDropped = 0;
+    this.checkpoint = next;
+    this.lastCheckpointAt = this.deps.now().getTime();
+    this.deps.faultPoint?.('afterCheckpoint');
+  }
+
+  private async finalize(): Promise<JobResult> {
+    if (this.checkpoint.phase !== 'finalizing') {
+      this.checkpoint = { ...this.checkpoint, phase: 'finalizing' };
+      await this.deps.saveCheckpoint(this.checkpoint);
+    }
+    const counts = this.checkpoint.counts;
+    const window = { start: this.start, end: this.end };
+    this.deps.faultPoint?.('beforeCommit');
+    const files = await this.files.commit(window, { jobId: this.job.jobId, stream: this.job.stream, windowStart: this.job.windowStart, windowEnd: this.job.windowEnd });
+    this.deps.faultPoint?.('afterCommit');
+    const manifestBlob = manifestBlobName(this.files.base);
+    const finishedAt = this.deps.now().toISOString();
+    const manifest = buildManifest({
+      job: this.job,
+      stream: this.stream,
+      firstUrl: this.firstUrl || buildListUrl(this.deps.config.graph.baseUrl, { stream: this.stream, start: this.start, end: this.end, pageSize: this.deps.config.graph.pageSize, extraFilter: this.job.filter }),
+      files,
+      counts,
+      truncation: this.checkpoint.truncation,
+      startedAt: this.startedAt,
+      finishedAt,
+    });
+    await writeManifest(this.deps.container, manifestBlob, manifest);
+    this.deps.faultPoint?.('afterManifest');
+    return { counts, files, manifestBlob, truncation: this.checkpoint.truncation, idDigest: this.checkpoint.idDigest };
+  }
+
+  private budgetSpent(): boolean {
+    return this.deps.now().getTime() - this.invocationStartedAt >= this.deps.config.worker.timeBudgetSeconds * 1000;
+  }
+
+  private checkpointDue(): boolean {
+    return this.deps.now().getTime() - this.lastCheckpointAt >= CHECKPOINT_INTERVAL_MS;
+  }
+
+  private async renewIfDue(): Promise<void> {
+    if (this.deps.now().getTime() - this.lastCheckpointAt >= (this.deps.config.worker.leaseSeconds * 1000) / 2) {
+      await this.deps.renewLease();
+      this.lastCheckpointAt = this.deps.now().getTime();
+    }
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * An order-independent digest of a window's set of record ids: the sum, modulo 2^128, of a hash of each id.
+ * Kept in the checkpoint as records are written, so a re-check pass can tell in constant memory whether Graph
+ * now returns a different set of records than the revision already exported.
+ */
+import { createHash } from 'node:crypto';
+
+const MOD = 1n << 128n;
+
+export const EMPTY_ID_DIGEST = '0'.repeat(32);
+
+export function addIds(digest: string, ids: Iterable<string>): string {
+  let sum = BigInt(`0x${digest}`);
+  for (const id of ids) sum = (sum + BigInt(`0x${createHash('sha256').update(id).digest('hex').slice(0, 32)}`)) % MOD;
+  return sum.toString(16).padStart(32, '0');
+}

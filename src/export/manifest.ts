@@ -1,0 +1,78 @@
+/**
+ * The manifest written beside every window's files: what was asked of Graph, what was written, and the SHA-256
+ * of each file's final bytes (what `sha256sum` prints for the downloaded file).
+ */
+import type { ContainerClient } from '@azure/storage-blob';
+import type { TruncationCounts } from '../formats/types';
+import type { StreamDefinition } from '../streams/catalog';
+import type { ExportCounts, ExportedFile, ExportJob } from './job';
+import packageJson from '../../package.json';
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+export const EXPORTER_VERSION: string = packageJson.version;
+
+export interface Manifest {
+  schemaVersion: number;
+  exporter: { name: string; version: string };
+  jobId: string;
+  kind: ExportJob['kind'];
+  stream: string;
+  window: { start: string; end: string; semantics: 'half-open [start, end) UTC' };
+  revision: number;
+  /** A re-check or re-run: the revision this one replaces and how the record count changed. */
+  previousRevision: { revision: number; records: number; manifestBlob: string; recordsNow: number } | null;
+  filter: string | null;
+  graph: { version: string; url: string; timeFilter: string };
+  formats: string[];
+  files: ExportedFile[];
+  totals: ExportCounts & { invocations: number; continuations: number };
+  csvTruncation: TruncationCounts | null;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface ManifestInput {
+  job: ExportJob;
+  stream: StreamDefinition;
+  firstUrl: string;
+  files: ExportedFile[];
+  counts: ExportCounts;
+  truncation?: TruncationCounts;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export function buildManifest(input: ManifestInput): Manifest {
+  const { job, stream } = input;
+  return {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    exporter: { name: 'entra-log-exporter', version: EXPORTER_VERSION },
+    jobId: job.jobId,
+    kind: job.kind,
+    stream: job.stream,
+    window: { start: job.windowStart, end: job.windowEnd, semantics: 'half-open [start, end) UTC' },
+    revision: job.revision,
+    previousRevision: job.previous
+      ? { revision: job.previous.revision, records: job.previous.records, manifestBlob: job.previous.manifestBlob, recordsNow: input.counts.records }
+      : null,
+    filter: job.filter ?? null,
+    graph: {
+      version: stream.graphVersion,
+      url: input.firstUrl,
+      timeFilter: stream.timeOperators === 'ge-le' ? `${stream.timeProperty} ge start and le end; records at end dropped` : `${stream.timeProperty} gt start-1s and lt end+1s; kept [start, end) in code`,
+    },
+    formats: job.formats,
+    files: input.files,
+    totals: { ...input.counts, invocations: job.invocations, continuations: job.continuations },
+    csvTruncation: input.truncation ?? null,
+    startedAt: input.startedAt,
+    finishedAt: input.finishedAt,
+  };
+}
+
+export async function writeManifest(container: ContainerClient, blobName: string, manifest: Manifest): Promise<void> {
+  const body = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+  await container.getBlockBlobClient(blobName).upload(body, body.length, {
+    blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * The files of one job, written in one Graph pass: every batch of records goes through every format's encoder
+ * into an in-memory buffer per file; a flush stages each buffer as the next blob block. Only the checkpoint
+ * that follows a flush makes those blocks part of the file (see StagedBlobFile), so memory holds at most one
+ * block per file whatever the size of the export.
+ */
+import type { ContainerClient } from '@azure/storage-blob';
+import type { EncoderOptions, GraphRecord, PlannedFile, TruncationCounts } from '../formats/types';
+import { downloadFileName, planFiles } from '../formats';
+import { newStagedFileState, StagedBlobFile, StagedFileState } from '../storage/stagedBlobFile';
+import type { FormatId } from '../config';
+import type { StreamId } from '../streams/catalog';
+import type { Ticks } from '../time/instant';
+import type { ExportedFile } from './job';
+import { dataBlobName } from './jobIds';
+
+interface OpenFile {
+  planned: PlannedFile;
+  staged: StagedBlobFile;
+  /** Records encoded into this file, buffered ones included. */
+  records: number;
+  rows: number;
+  buffer: Buffer[];
+  bufferedBytes: number;
+}
+
+export class OutputFiles {
+  private readonly files: OpenFile[];
+  private truncation?: TruncationCounts;
+
+  constructor(
+    container: ContainerClient,
+    stream: StreamId,
+    formats: readonly FormatId[],
+    options: EncoderOptions,
+    private readonly baseName: string,
+    saved: Record<string, StagedFileState> | undefined,
+    epoch: number,
+    truncation: TruncationCounts | undefined,
+  ) {
+    this.truncation = truncation ? { ...truncation } : undefined;
+    this.files = planFiles(stream, formats, options).map((planned) => {
+      const { encoder, gzip } = planned;
+      const state = saved?.[encoder.key] ?? newStagedFileState(dataBlobName(baseName, encoder.blobSuffix, encoder.extension, gzip), gzip);
+      return { planned, staged: new StagedBlobFile(container, state, epoch), records: state.records, rows: state.rows, buffer: [], bufferedBytes: 0 };
+    });
+  }
+
+  /** Encodes a batch into every file's buffer. */
+  add(records: readonly GraphRecord[]): void {
+    if (records.length === 0) return;
+    for (const file of this.files) {
+      const { encoder } = file.planned;
+      if (file.records === 0 && file.bufferedBytes === 0) this.push(file, encoder.header());
+      const batch = encoder.encode(records, { recordsWritten: file.records });
+      this.push(file, batch.bytes);
+      file.records += records.length;
+      file.rows += batch.rows;
+      if (batch.truncated) this.addTruncation(batch.truncated);
+    }
+  }
+
+  bufferedBytes(): number {
+    return this.files.reduce((sum, f) => sum + f.bufferedBytes, 0);
+  }
+
+  /** Stages every non-empty buffer as one block. */
+  async flush(): Promise<void> {
+    await Promise.all(
+      this.files.map(async (file) => {
+        if (file.bufferedBytes === 0) return;
+        const data = Buffer.concat(file.buffer, file.bufferedBytes);
+        file.buffer = [];
+        file.bufferedBytes = 0;
+        await file.staged.stage(data);
+      }),
+    );
+  }
+
+  /** Per-file state for the checkpoint; call right after flush(). */
+  state(): Record<string, StagedFileState> {
+    const out: Record<string, StagedFileState> = {};
+    for (const file of this.files) out[file.planned.encoder.key] = { ...file.staged.state(), records: file.records, rows: file.rows };
+    return out;
+  }
+
+  truncationCounts(): TruncationCounts | undefined {
+    return this.truncation ? { ...this.truncation } : undefined;
+  }
+
+  /** Writes each file's footer and commits it. Returns what the manifest lists. */
+  async commit(window: { start: Ticks; end: Ticks }, metadata: Record<string, string>): Promise<ExportedFile[]> {
+    const committed: ExportedFile[] = [];
+    for (const file of this.files) {
+      const { encoder, gzip } = file.planned;
+      if (file.records === 0) continue;
+      await file.staged.stage(encoder.footer({ recordsWritten: file.records }));
+      const downloadName = downloadFileName(encoder, gzip, window);
+      const contentType = gzip ? 'application/gzip' : encoder.contentType;
+      const { bytes, sha256 } = await file.staged.commit({ contentType, metadata });
+      committed.push({
+        key: encoder.key,
+        blobName: file.staged.state().blobName,
+        downloadName,
+        contentType,
+        gzip,
+        bytes,
+        records: file.records,
+        rows: file.rows,
+        sha256,
+      });
+    }
+    return committed;
+  }
+
+  get base(): string {
+    return this.baseName;
+  }
+
+  private push(file: OpenFile, bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    file.buffer.push(bytes);
+    file.bufferedBytes += bytes.length;
+  }
+
+  private addTruncation(t: TruncationCounts): void {
+    const into = (this.truncation ??= { recordsWithExtraTargets: 0, extraTargets: 0, extraModifiedProperties: 0, extraAdditionalDetails: 0 });
+    into.recordsWithExtraTargets += t.recordsWithExtraTargets;
+    into.extraTargets += t.extraTargets;
+    into.extraModifiedProperties += t.extraModifiedProperties;
+    into.extraAdditionalDetails += t.extraAdditionalDetails;
+  }
+}

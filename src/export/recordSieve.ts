@@ -1,0 +1,113 @@
+/**
+ * What lets a record into a window's files, exactly once.
+ *
+ * Graph pages newest first. Records that share one instant form a group; a group is complete when a record with
+ * an older time arrives (or paging ends). Within a group, records with the same id are one record and the last
+ * version seen wins (Graph republishes events with the same id and time). Only complete groups are written, so a
+ * checkpoint's cursor is always the time of a complete group and `idsAtCursor` names all of it: a continuation
+ * that re-reads `[start, cursor]` drops exactly what was already written. Memory holds one group at a time.
+ */
+import { createHash } from 'node:crypto';
+import type { GraphRecord } from '../formats/types';
+import { Ticks, tryParseInstant } from '../time/instant';
+
+export interface SieveBounds {
+  start: Ticks;
+  /** Exclusive end of the window. */
+  end: Ticks;
+  /** Continuation: records after this instant were written by an earlier invocation. */
+  cursor?: Ticks;
+  /** Hashes of ids already written at exactly `cursor`. */
+  idsAtCursor: ReadonlySet<string>;
+}
+
+export interface SieveCounts {
+  duplicatesDropped: number;
+  outsideWindowDropped: number;
+}
+
+export interface CompletedGroup {
+  ticks: Ticks;
+  records: GraphRecord[];
+}
+
+export function idHash(id: string): string {
+  return createHash('sha256').update(id).digest('base64url').slice(0, 16);
+}
+
+export class RecordSieve {
+  private pending?: { ticks: Ticks; byId: Map<string, GraphRecord> };
+  private readonly ready: GraphRecord[] = [];
+  /** The oldest complete group so far: the next checkpoint's cursor. */
+  private lastComplete?: { ticks: Ticks; idHashes: Set<string> };
+  readonly counts: SieveCounts = { duplicatesDropped: 0, outsideWindowDropped: 0 };
+
+  constructor(
+    private readonly bounds: SieveBounds,
+    private readonly timeProperty: string,
+  ) {
+    if (bounds.cursor !== undefined) this.lastComplete = { ticks: bounds.cursor, idHashes: new Set(bounds.idsAtCursor) };
+  }
+
+  /** Feeds one page of records, in Graph's order. */
+  accept(records: readonly GraphRecord[]): void {
+    for (const record of records) this.acceptOne(record);
+  }
+
+  /** Paging ended: the open group is complete. */
+  finish(): void {
+    this.closePending();
+  }
+
+  /** Records of complete groups not yet handed out, in Graph's order. */
+  takeReady(): GraphRecord[] {
+    return this.ready.splice(0, this.ready.length);
+  }
+
+  /** Where a continuation would resume if everything taken so far is written. */
+  position(): { cursor?: Ticks; idsAtCursor: string[] } {
+    if (!this.lastComplete) return { idsAtCursor: [] };
+    return { cursor: this.lastComplete.ticks, idsAtCursor: [...this.lastComplete.idHashes] };
+  }
+
+  private acceptOne(record: GraphRecord): void {
+    const ticks = tryParseInstant(record[this.timeProperty]);
+    const { start, end, cursor } = this.bounds;
+    if (ticks === undefined || typeof record.id !== 'string') {
+      throw new Error(`Graph returned a record without a valid id or ${this.timeProperty}: ${JSON.stringify(record).slice(0, 200)}`);
+    }
+    if (ticks < start || ticks >= end || (cursor !== undefined && ticks > cursor)) {
+      this.counts.outsideWindowDropped++;
+      return;
+    }
+    if (cursor !== undefined && ticks === cursor && this.bounds.idsAtCursor.has(idHash(record.id))) {
+      this.counts.duplicatesDropped++;
+      return;
+    }
+    if (this.pending && ticks === this.pending.ticks) {
+      if (this.pending.byId.has(record.id)) this.counts.duplicatesDropped++;
+      this.pending.byId.set(record.id, record);
+      return;
+    }
+    if (this.pending && ticks > this.pending.ticks) {
+      // Out of Graph's order: written as it comes rather than dropped (nothing may be lost).
+      this.ready.push(record);
+      return;
+    }
+    this.closePending();
+    this.pending = { ticks, byId: new Map([[record.id, record]]) };
+  }
+
+  private closePending(): void {
+    if (!this.pending) return;
+    const { ticks, byId } = this.pending;
+    this.pending = undefined;
+    for (const record of byId.values()) this.ready.push(record);
+    const hashes = new Set([...byId.keys()].map(idHash));
+    if (this.lastComplete && this.lastComplete.ticks === ticks) {
+      for (const h of hashes) this.lastComplete.idHashes.add(h);
+    } else {
+      this.lastComplete = { ticks, idHashes: hashes };
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/** The app's entry point (package.json "main"): importing it registers every function. */
+import './scheduleExports';
+import './runExportJob';
+import './exportsApi';
+
+export { registeredFunctions } from './registry';

@@ -1,0 +1,22 @@
+/** Timer: plan export windows for every enabled stream and re-queue stale jobs. Logic: src/export/planner.ts. */
+import { InvocationContext, Timer } from '@azure/functions';
+import { getConfig, getRuntime } from '../app/runtime';
+import { planExports } from '../export/planner';
+import { contextLogger } from './contextLogger';
+import { jobsQueueOutput, registerTimer } from './registry';
+
+export async function scheduleExports(_timer: Timer, context: InvocationContext): Promise<void> {
+  const runtime = getRuntime();
+  await runtime.ensureReady();
+  const result = await planExports({ ...runtime, log: contextLogger(context) });
+  context.extraOutputs.set(jobsQueueOutput, result.messages);
+  context.log(`Queued ${result.messages.length} export job message(s); ${result.requeued} re-queued; paused: ${result.paused.join(', ') || 'none'}`);
+}
+
+export const scheduleExportsFunction = registerTimer({
+  name: 'scheduleExports',
+  schedule: getConfig().schedule,
+  runOnStartup: false,
+  extraOutputs: [jobsQueueOutput],
+  handler: scheduleExports,
+});

@@ -1,0 +1,190 @@
+/**
+ * The `jobs` table. One row per export job, keyed so that key order is newest window first. Every write that
+ * follows a read is guarded by the row's etag: two invocations can never both believe they hold a job.
+ */
+import { odata, TableClient } from '@azure/data-tables';
+import type { FormatId } from '../config';
+import type { ExportJob, JobCheckpoint, JobResult, JobStatus, PreviousRevision } from '../export/job';
+import { jobRowKey } from '../export/jobIds';
+import type { StreamId } from '../streams/catalog';
+import { readChunked, writeChunked } from './chunkedProperty';
+import { isConflict, isNotFound, isPreconditionFailed } from './tableErrors';
+
+export const JOBS_PARTITION = 'jobs';
+
+/** Another invocation changed the row since it was read (lost lease, concurrent claim). */
+export class JobConcurrencyError extends Error {
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} was changed by another invocation`);
+    this.name = 'JobConcurrencyError';
+  }
+}
+
+export interface JobListQuery {
+  stream?: StreamId;
+  status?: JobStatus;
+  /** Window start at or after (7-digit ISO). */
+  from?: string;
+  /** Window start before (7-digit ISO). */
+  to?: string;
+  kind?: 'scheduled' | 'adhoc';
+  limit: number;
+  continuationToken?: string;
+}
+
+export interface JobPage {
+  jobs: ExportJob[];
+  continuationToken?: string;
+}
+
+type JobEntity = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+export class JobRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async get(jobId: string): Promise<ExportJob | undefined> {
+    try {
+      const entity = await this.table.getEntity<JobEntity>(JOBS_PARTITION, jobRowKey(jobId));
+      return fromEntity(entity);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Creates the job unless a row with its id exists. True when this call created it. */
+  async insertIfAbsent(job: ExportJob): Promise<boolean> {
+    try {
+      await this.table.createEntity(toEntity(job));
+      return true;
+    } catch (error) {
+      if (isConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Replaces the row if it still has `job.etag`; returns the job with its new etag. */
+  async update(job: ExportJob): Promise<ExportJob> {
+    if (!job.etag) throw new Error(`Job ${job.jobId} has no etag: read it before updating`);
+    try {
+      const response = await this.table.updateEntity(toEntity(job), 'Replace', { etag: job.etag });
+      return { ...job, etag: response.etag };
+    } catch (error) {
+      if (isPreconditionFailed(error) || isNotFound(error)) throw new JobConcurrencyError(job.jobId);
+      throw error;
+    }
+  }
+
+  async list(query: JobListQuery): Promise<JobPage> {
+    const clauses = [odata`PartitionKey eq ${JOBS_PARTITION}`];
+    if (query.stream) clauses.push(odata`stream eq ${query.stream}`);
+    if (query.status) clauses.push(odata`status eq ${query.status}`);
+    if (query.kind) clauses.push(odata`kind eq ${query.kind}`);
+    if (query.from) clauses.push(odata`windowStart ge ${query.from}`);
+    if (query.to) clauses.push(odata`windowStart lt ${query.to}`);
+    const pages = this.table
+      .listEntities<JobEntity>({ queryOptions: { filter: clauses.join(' and ') } })
+      .byPage({ maxPageSize: query.limit, continuationToken: query.continuationToken });
+    const first = await pages.next();
+    if (first.done || !first.value) return { jobs: [] };
+    const page = first.value as unknown as Array<JobEntity & { etag?: string }> & { continuationToken?: string };
+    return { jobs: page.map(fromEntity), continuationToken: page.continuationToken };
+  }
+
+  /** Jobs that are queued or running: what the planner's sweep inspects. */
+  async *listActive(): AsyncIterable<ExportJob> {
+    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and (status eq ${'queued'} or status eq ${'running'})`;
+    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
+      yield fromEntity(entity);
+    }
+  }
+
+  /** Exported windows of a stream that the re-check pass has not looked at, with window end in [from, to). */
+  async *listRecheckCandidates(stream: StreamId, fromEnd: string, toEnd: string): AsyncIterable<ExportJob> {
+    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and kind eq ${'scheduled'} and rechecked eq ${false} and (status eq ${'succeeded'} or status eq ${'empty'}) and windowEnd ge ${fromEnd} and windowEnd lt ${toEnd}`;
+    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
+      yield fromEntity(entity);
+    }
+  }
+
+  /** Failed jobs of a stream with a given error code (recovery after a licence or permission fix). */
+  async *listFailed(stream: StreamId, code: string): AsyncIterable<ExportJob> {
+    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and status eq ${'failed'} and lastErrorCode eq ${code}`;
+    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
+      yield fromEntity(entity);
+    }
+  }
+}
+
+function toEntity(job: ExportJob): JobEntity {
+  const entity: JobEntity = {
+    partitionKey: JOBS_PARTITION,
+    rowKey: jobRowKey(job.jobId),
+    jobId: job.jobId,
+    kind: job.kind,
+    stream: job.stream,
+    windowStart: job.windowStart,
+    windowEnd: job.windowEnd,
+    formats: job.formats.join(','),
+    status: job.status,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    queuedAt: job.queuedAt,
+    leaseEpoch: job.leaseEpoch,
+    invocations: job.invocations,
+    continuations: job.continuations,
+    licenceFailures: job.licenceFailures,
+    revision: job.revision,
+    mode: job.mode,
+    rechecked: job.rechecked,
+  };
+  if (job.previous) entity.previous = JSON.stringify(job.previous);
+  if (job.filter) entity.filter = job.filter;
+  if (job.leaseOwner) entity.leaseOwner = job.leaseOwner;
+  if (job.leaseExpiresAt) entity.leaseExpiresAt = job.leaseExpiresAt;
+  if (job.finishedAt) entity.finishedAt = job.finishedAt;
+  if (job.lastError) {
+    entity.lastErrorCode = job.lastError.code;
+    entity.lastErrorMessage = job.lastError.message.slice(0, 4000);
+    entity.lastErrorAt = job.lastError.at;
+  }
+  if (job.result) entity.result = JSON.stringify(job.result);
+  if (job.checkpoint) Object.assign(entity, writeChunked('checkpoint', JSON.stringify(job.checkpoint)));
+  return entity;
+}
+
+function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
+  const str = (name: string): string | undefined => (typeof entity[name] === 'string' ? (entity[name] as string) : undefined);
+  const num = (name: string): number => (typeof entity[name] === 'number' ? (entity[name] as number) : 0);
+  const checkpointJson = readChunked('checkpoint', entity);
+  const resultJson = str('result');
+  const code = str('lastErrorCode');
+  return {
+    jobId: str('jobId') ?? '',
+    kind: str('kind') === 'adhoc' ? 'adhoc' : 'scheduled',
+    stream: str('stream') as StreamId,
+    windowStart: str('windowStart') ?? '',
+    windowEnd: str('windowEnd') ?? '',
+    formats: (str('formats') ?? '').split(',').filter(Boolean) as FormatId[],
+    filter: str('filter'),
+    status: str('status') as JobStatus,
+    createdAt: str('createdAt') ?? '',
+    updatedAt: str('updatedAt') ?? '',
+    queuedAt: str('queuedAt') ?? '',
+    leaseOwner: str('leaseOwner'),
+    leaseExpiresAt: str('leaseExpiresAt'),
+    leaseEpoch: num('leaseEpoch'),
+    invocations: num('invocations'),
+    continuations: num('continuations'),
+    licenceFailures: num('licenceFailures'),
+    revision: num('revision') || 1,
+    mode: str('mode') === 'recheck' ? 'recheck' : 'export',
+    rechecked: entity.rechecked === true,
+    previous: str('previous') ? (JSON.parse(str('previous') as string) as PreviousRevision) : undefined,
+    checkpoint: checkpointJson ? (JSON.parse(checkpointJson) as JobCheckpoint) : undefined,
+    result: resultJson ? (JSON.parse(resultJson) as JobResult) : undefined,
+    lastError: code ? { code, message: str('lastErrorMessage') ?? '', at: str('lastErrorAt') ?? '' } : undefined,
+    finishedAt: str('finishedAt'),
+    etag: entity.etag,
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The `linkaudit` table: one row per signed link handed out, with who asked for it. Partitioned by UTC day so an
+ * auditor reads one day at a time; newest first within a day.
+ */
+import { randomBytes } from 'node:crypto';
+import { TableClient } from '@azure/data-tables';
+
+export interface LinkAuditEntry {
+  issuedAt: Date;
+  caller: string;
+  callerObjectId?: string;
+  clientIp?: string;
+  jobId: string;
+  fileKey: string;
+  blobName: string;
+  expiresOn: Date;
+}
+
+export class LinkAuditRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async record(entry: LinkAuditEntry): Promise<void> {
+    const iso = entry.issuedAt.toISOString();
+    const inverted = (9_999_999_999_999 - entry.issuedAt.getTime()).toString().padStart(13, '0');
+    await this.table.createEntity({
+      partitionKey: iso.slice(0, 10),
+      rowKey: `${inverted}-${randomBytes(4).toString('hex')}`,
+      issuedAt: iso,
+      caller: entry.caller,
+      callerObjectId: entry.callerObjectId ?? '',
+      clientIp: entry.clientIp ?? '',
+      jobId: entry.jobId,
+      fileKey: entry.fileKey,
+      blobName: entry.blobName,
+      expiresOn: entry.expiresOn.toISOString(),
+    });
+  }
+
+  async listDay(day: string): Promise<Array<Record<string, unknown>>> {
+    const out: Array<Record<string, unknown>> = [];
+    for await (const e of this.table.listEntities({ queryOptions: { filter: `PartitionKey eq '${day.replace(/'/g, "''")}'` } })) out.push(e);
+    return out;
+  }
+}

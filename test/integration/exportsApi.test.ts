@@ -1,0 +1,117 @@
+/**
+ * The exports API over real exported windows: listing, details with user-delegation links that a plain HTTP
+ * client downloads (sha256 equal to the manifest), redirects, audit rows, and JSON errors with stable codes.
+ */
+import { gunzipSync } from 'node:zlib';
+import { downloadExportFile, ExportsApiDeps, getExport, listExports, rerunExport } from '../../src/api/exportsApi';
+import { ApiRequest, ApiResponse, handled } from '../../src/api/http';
+import { sha256 } from '../support/exportVerifier';
+import { Harness, startHarness } from '../support/exportHarness';
+
+function request(path: string, params: Record<string, string> = {}, headers: Record<string, string> = {}): ApiRequest {
+  const url = new URL(`http://localhost:7071${path}`);
+  return { method: 'GET', url: url.toString(), query: url.searchParams, params, header: (n) => headers[n.toLowerCase()] ?? null };
+}
+
+async function call(run: (r: ApiRequest, d: ExportsApiDeps) => Promise<ApiResponse>, r: ApiRequest, deps: ExportsApiDeps): Promise<ApiResponse> {
+  return handled(() => run(r, deps), () => undefined);
+}
+
+describe('exports API', () => {
+  let h: Harness;
+  let deps: ExportsApiDeps;
+
+  beforeAll(async () => {
+    h = await startHarness({
+      nowIso: '2026-11-28T12:00:00Z',
+      env: { MAX_WINDOWS_PER_TICK: '2', STREAM_NONINTERACTIVESIGNINS_ENABLED: 'false', STREAM_PROVISIONING_ENABLED: 'false' },
+      simulator: { volume: { audit: 120, interactiveSignIns: 60, servicePrincipalSignIns: 30, managedIdentitySignIns: 30 } },
+    });
+    await h.drain(await h.plan());
+    const r = h.runtime;
+    deps = { jobs: r.jobs, linkAudit: r.linkAudit, signer: r.signer, container: r.config.exportsContainer, linkExpiryMinutes: 15, now: r.now };
+  });
+  afterAll(async () => h?.close());
+
+  it('lists exports newest first, filtered, paged with a cursor', async () => {
+    const all = await call(listExports, request('/api/exports'), deps);
+    expect(all.status).toBe(200);
+    const body = all.jsonBody as { exports: Array<{ jobId: string; stream: string; window: { start: string } }> };
+    expect(body.exports.length).toBe(8);
+    const starts = body.exports.map((e) => e.window.start);
+    expect([...starts].sort().reverse()).toEqual(starts);
+    const audit = (await call(listExports, request('/api/exports?stream=audit&status=succeeded'), deps)).jsonBody as typeof body;
+    expect(audit.exports.map((e) => e.stream)).toEqual(['audit', 'audit']);
+    const first = (await call(listExports, request('/api/exports?limit=3'), deps)).jsonBody as typeof body & { nextCursor: string };
+    expect(first.exports).toHaveLength(3);
+    const second = (await call(listExports, request(`/api/exports?limit=3&cursor=${first.nextCursor}`), deps)).jsonBody as typeof body;
+    expect(second.exports[0].jobId).not.toBe(first.exports[0].jobId);
+  });
+
+  it('returns user-delegation links a plain client downloads, with the manifest hash and a portal file name', async () => {
+    const jobId = ((await call(listExports, request('/api/exports?stream=audit&limit=1'), deps)).jsonBody as { exports: Array<{ jobId: string }> }).exports[0].jobId;
+    const details = await call(getExport, request(`/api/exports/${jobId}`, { jobId }), deps);
+    expect(details.status).toBe(200);
+    const files = (details.jsonBody as { files: Array<{ key: string; url: string; sha256: string; name: string; records: number }> }).files;
+    expect(files.map((f) => f.key).sort()).toEqual(['csv', 'jsonl']);
+    for (const file of files) {
+      expect(file.url).toMatch(/skoid=/); // signed with a user delegation key
+      expect(file.url).toMatch(/sp=r&/);
+      const response = await fetch(file.url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-disposition')).toContain(file.name);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect(sha256(bytes)).toBe(file.sha256);
+      if (file.key === 'jsonl') {
+        const ids = gunzipSync(bytes).toString('utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+        const job = await h.runtime.jobs.get(jobId);
+        expect(new Set(ids)).toEqual(new Set(h.sim.groundTruthIds({ stream: 'audit', start: job!.windowStart, end: job!.windowEnd, asOf: h.clock.now })));
+      }
+      // Read-only: the same link cannot write.
+      expect((await fetch(file.url, { method: 'PUT', body: 'x', headers: { 'x-ms-blob-type': 'BlockBlob' } })).status).toBe(403);
+    }
+    expect(files.find((f) => f.key === 'csv')?.name).toMatch(/^AuditLogs_2026-11-2\dT\d{4}Z_2026-11-2\dT\d{4}Z\.csv$/);
+    const redirect = await call(downloadExportFile, request(`/api/exports/${jobId}/files/csv`, { jobId, fileKey: 'csv' }), deps);
+    expect(redirect.status).toBe(302);
+    expect((await fetch(redirect.headers!.Location)).status).toBe(200);
+    const audit = await h.runtime.linkAudit.listDay('2026-11-28');
+    expect(audit.some((row) => row.jobId === jobId && row.caller === 'function-key')).toBe(true);
+  });
+
+  it.each([
+    ['/api/exports?stream=nope', {}, 400, 'InvalidParameter'],
+    ['/api/exports?from=yesterday', {}, 400, 'InvalidParameter'],
+    ['/api/exports?limit=0', {}, 400, 'InvalidParameter'],
+    ['/api/exports?sort=asc', {}, 400, 'UnknownParameter'],
+  ])('rejects %s with a JSON error', async (path, params, status, code) => {
+    const response = await call(listExports, request(path, params), deps);
+    expect(response.status).toBe(status);
+    expect(response.jsonBody).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
+  it('answers unknown, malformed and unfinished jobs and files with stable codes', async () => {
+    const bad = await call(getExport, request('/api/exports/x', { jobId: "audit' or 1" }), deps);
+    expect(bad).toMatchObject({ status: 400, jsonBody: { error: { code: 'InvalidJobId' } } });
+    const missing = await call(getExport, request('/api/exports/audit-20200101T0000Z', { jobId: 'audit-20200101T0000Z' }), deps);
+    expect(missing).toMatchObject({ status: 404, jsonBody: { error: { code: 'ExportNotFound' } } });
+    const jobId = ((await call(listExports, request('/api/exports?stream=audit&limit=1'), deps)).jsonBody as { exports: Array<{ jobId: string }> }).exports[0].jobId;
+    const noFile = await call(downloadExportFile, request('/x', { jobId, fileKey: 'xml' }), deps);
+    expect(noFile).toMatchObject({ status: 404, jsonBody: { error: { code: 'FileNotFound' } } });
+    const rerun = await rerunExport(request('/x', { jobId }), deps);
+    expect(rerun.response.status).toBe(202);
+    const unfinished = await call(downloadExportFile, request('/x', { jobId, fileKey: 'csv' }), deps);
+    expect(unfinished).toMatchObject({ status: 409, jsonBody: { error: { code: 'ExportNotFinished' } } });
+    await h.drain(rerun.messages);
+    const after = await h.runtime.jobs.get(jobId);
+    expect(after).toMatchObject({ status: 'succeeded', revision: 2 });
+    expect(after!.result!.files[0].blobName).toMatch(/_r2\./);
+  });
+
+  it('requires the app role when App Service Authentication is on', async () => {
+    const roleDeps = { ...deps, requiredRole: 'Exports.Read' };
+    expect(await call(listExports, request('/api/exports'), roleDeps)).toMatchObject({ status: 401, jsonBody: { error: { code: 'Unauthenticated' } } });
+    const principal = (roles: string[]) => Buffer.from(JSON.stringify({ claims: [{ typ: 'preferred_username', val: 'ana@contoso.example' }, ...roles.map((r) => ({ typ: 'roles', val: r }))] })).toString('base64');
+    expect(await call(listExports, request('/api/exports', {}, { 'x-ms-client-principal': principal([]) }), roleDeps)).toMatchObject({ status: 403, jsonBody: { error: { code: 'Forbidden' } } });
+    expect((await call(listExports, request('/api/exports', {}, { 'x-ms-client-principal': principal(['Exports.Read']) }), roleDeps)).status).toBe(200);
+  });
+});

@@ -1,0 +1,39 @@
+import { claim, complete, decideClaim, emptyCounts, ExportJob, fail, recheckUnchanged, requeue, startRecheck, yieldForContinuation } from '../../../src/export/job';
+
+const base: ExportJob = {
+  jobId: 'audit-20261127T1000Z', kind: 'scheduled', stream: 'audit', windowStart: '2026-11-27T10:00:00.0000000Z', windowEnd: '2026-11-27T11:00:00.0000000Z',
+  formats: ['jsonl.gz'], status: 'queued', createdAt: '', updatedAt: '', queuedAt: '', leaseEpoch: 0, invocations: 0, continuations: 0, licenceFailures: 0, revision: 1, mode: 'export', rechecked: false,
+};
+const now = new Date('2026-11-27T12:00:00Z');
+
+describe('job transitions', () => {
+  it('a claim takes a lease and a new epoch; a live lease makes other deliveries duplicates', () => {
+    const running = claim(base, 'inv-1', now, 600);
+    expect(running).toMatchObject({ status: 'running', leaseOwner: 'inv-1', leaseEpoch: 1, invocations: 1 });
+    expect(decideClaim(running, new Date(now.getTime() + 1000)).kind).toBe('busy');
+    expect(decideClaim(running, new Date(now.getTime() + 601_000)).kind).toBe('claim');
+  });
+  it('finished jobs are never claimed again', () => {
+    const done = complete(claim(base, 'i', now, 60), { counts: { ...emptyCounts(), records: 3 }, files: [], manifestBlob: 'm', idDigest: '0' }, now);
+    expect(done.status).toBe('succeeded');
+    expect(decideClaim(done, now).kind).toBe('finished');
+    expect(complete(base, { counts: emptyCounts(), files: [], manifestBlob: 'm', idDigest: '0' }, now).status).toBe('empty');
+  });
+  it('yields to a continuation and records why a job failed', () => {
+    const y = yieldForContinuation(claim(base, 'i', now, 60), now);
+    expect(y).toMatchObject({ status: 'queued', continuations: 1, leaseOwner: undefined });
+    expect(fail(base, { code: 'OutsideRetention', message: 'm', at: '' }, now).status).toBe('outsideRetention');
+    const failed = fail(base, { code: 'GraphError', message: 'm', at: '' }, now);
+    expect(failed.status).toBe('failed');
+    expect(requeue(failed, now)).toMatchObject({ status: 'queued', finishedAt: undefined });
+  });
+  it('a re-check keeps the current files unless the records changed', () => {
+    const done = complete(claim(base, 'i', now, 60), { counts: { ...emptyCounts(), records: 3 }, files: [], manifestBlob: 'm', idDigest: 'abc' }, now);
+    const checking = startRecheck(done, now);
+    expect(checking).toMatchObject({ status: 'queued', mode: 'recheck', revision: 2, previous: { revision: 1, records: 3, idDigest: 'abc' } });
+    expect(checking.result).toBe(done.result);
+    expect(recheckUnchanged(claim(checking, 'j', now, 60), now)).toMatchObject({ status: 'succeeded', revision: 1, mode: 'export', rechecked: true });
+    const changed = complete(claim(checking, 'j', now, 60), { counts: { ...emptyCounts(), records: 4 }, files: [], manifestBlob: 'm2', idDigest: 'def' }, now);
+    expect(changed).toMatchObject({ status: 'succeeded', revision: 2, rechecked: true, mode: 'export' });
+  });
+});

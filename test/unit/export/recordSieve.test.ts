@@ -1,0 +1,53 @@
+import { idHash, RecordSieve } from '../../../src/export/recordSieve';
+import { formatInstant, parseInstant } from '../../../src/time/instant';
+
+const rec = (id: string, time: string, extra: Record<string, unknown> = {}) => ({ id, activityDateTime: time, ...extra });
+const ids = (records: Array<{ id: string }>) => records.map((r) => r.id);
+
+describe('RecordSieve', () => {
+  const start = parseInstant('2026-11-27T10:00:00Z');
+  const end = parseInstant('2026-11-27T11:00:00Z');
+
+  it('keeps [start, end) and drops the edges Graph returns with ge/le', () => {
+    const sieve = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    sieve.accept([rec('at-end', '2026-11-27T11:00:00Z'), rec('in', '2026-11-27T10:30:00Z'), rec('at-start', '2026-11-27T10:00:00Z'), rec('before', '2026-11-27T09:59:59.9999999Z')]);
+    sieve.finish();
+    expect(ids(sieve.takeReady())).toEqual(['in', 'at-start']);
+    expect(sieve.counts.outsideWindowDropped).toBe(2);
+  });
+
+  it('writes a group only when complete and keeps the last version of a repeated id', () => {
+    const sieve = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    sieve.accept([rec('a', '2026-11-27T10:30:00.1234567Z', { v: 1 }), rec('b', '2026-11-27T10:30:00.1234567Z'), rec('a', '2026-11-27T10:30:00.1234567Z', { v: 2 })]);
+    expect(sieve.takeReady()).toEqual([]);
+    sieve.accept([rec('c', '2026-11-27T10:20:00Z')]);
+    const ready = sieve.takeReady();
+    expect(ready).toEqual([rec('a', '2026-11-27T10:30:00.1234567Z', { v: 2 }), rec('b', '2026-11-27T10:30:00.1234567Z')]);
+    expect(sieve.counts.duplicatesDropped).toBe(1);
+    const pos = sieve.position();
+    expect(formatInstant(pos.cursor as bigint)).toBe('2026-11-27T10:30:00.1234567Z');
+    expect(new Set(pos.idsAtCursor)).toEqual(new Set([idHash('a'), idHash('b')]));
+  });
+
+  it('resumes at a cursor: drops what was written at that instant, keeps late arrivals there', () => {
+    const cursor = parseInstant('2026-11-27T10:30:00Z');
+    const sieve = new RecordSieve({ start, end, cursor, idsAtCursor: new Set([idHash('a')]) }, 'activityDateTime');
+    sieve.accept([rec('newer', '2026-11-27T10:40:00Z'), rec('a', '2026-11-27T10:30:00Z'), rec('late', '2026-11-27T10:30:00Z'), rec('older', '2026-11-27T10:10:00Z')]);
+    sieve.finish();
+    expect(ids(sieve.takeReady())).toEqual(['late', 'older']);
+    expect(sieve.counts).toEqual({ duplicatesDropped: 1, outsideWindowDropped: 1 });
+  });
+
+  it('merges the ids of a group that continues at the cursor instant', () => {
+    const cursor = parseInstant('2026-11-27T10:30:00Z');
+    const sieve = new RecordSieve({ start, end, cursor, idsAtCursor: new Set([idHash('a')]) }, 'activityDateTime');
+    sieve.accept([rec('b', '2026-11-27T10:30:00Z'), rec('z', '2026-11-27T10:05:00Z')]);
+    const pos = sieve.position();
+    expect(new Set(pos.idsAtCursor)).toEqual(new Set([idHash('a'), idHash('b')]));
+  });
+
+  it('refuses a record without a time rather than guessing', () => {
+    const sieve = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    expect(() => sieve.accept([{ id: 'x' } as never])).toThrow(/activityDateTime/);
+  });
+});
