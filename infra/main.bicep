@@ -58,9 +58,9 @@ param exportFormats string = 'jsonl.gz,csv'
 @maxValue(60)
 param linkExpiryMinutes int = 15
 
-@description('WORKER_TIME_BUDGET_SECONDS: a worker invocation checkpoints and continues after this long; must stay below host.json functionTimeout (30 min).')
+@description('WORKER_TIME_BUDGET_SECONDS: a worker invocation checkpoints and continues after this long (at most 120% of it when it has not yet written anything new); 120% must stay below host.json functionTimeout (30 min).')
 @minValue(10)
-@maxValue(1500)
+@maxValue(1440)
 param workerTimeBudgetSeconds int = 1200
 
 @description('RECHECK_ENABLED: re-read settled windows and write a new revision when Graph returns records the first pass missed.')

@@ -44,6 +44,8 @@ export type SessionOutcome = { kind: 'done'; result: JobResult } | { kind: 'unch
 /** How many times in a row an invalid skiptoken may restart the query before it counts as a failure. */
 const MAX_SKIPTOKEN_RESTARTS = 5;
 const CHECKPOINT_INTERVAL_MS = 60_000;
+/** Records of one instant held in memory before they are written as a split group. */
+const MAX_OPEN_GROUP = 10_000;
 
 export class ExportSession {
   private readonly stream;
@@ -55,6 +57,7 @@ export class ExportSession {
   private checkpoint: JobCheckpoint;
   private firstUrl = '';
   private idDigest: string;
+  private progressed = false;
   private lastCheckpointAt: number;
   private readonly invocationStartedAt: number;
 
@@ -122,7 +125,11 @@ export class ExportSession {
       if (!this.firstUrl) this.firstUrl = url;
       try {
         while (url) {
-          if (this.budgetSpent()) {
+          // Stop only after writing something new (or at the hard limit): a continuation re-reads the records at its
+          // cursor instant, and must not spend its whole budget on them and stop again where it started.
+          if (this.budgetSpent() && (this.progressed || this.hardLimitReached())) {
+            // Without the split, a burst of same-instant records longer than one invocation could never finish.
+            sieve.splitOpenGroup();
             await this.flushAndCheckpoint(sieve);
             return false;
           }
@@ -133,6 +140,7 @@ export class ExportSession {
           this.counts.throttled += page.throttled;
           sieve.accept(page.records);
           this.deps.faultPoint?.('afterPage');
+          if (sieve.openGroupSize() >= MAX_OPEN_GROUP) sieve.splitOpenGroup();
           this.write(sieve.takeReady());
           url = page.nextLink;
           if (!url) sieve.finish();
@@ -165,6 +173,7 @@ export class ExportSession {
 
   private write(records: GraphRecord[]): void {
     if (records.length === 0) return;
+    this.progressed = true;
     this.files.add(records);
     this.idDigest = addIds(this.idDigest, records.map((r) => r.id));
   }
@@ -228,6 +237,11 @@ export class ExportSession {
 
   private budgetSpent(): boolean {
     return this.deps.now().getTime() - this.invocationStartedAt >= this.deps.config.worker.timeBudgetSeconds * 1000;
+  }
+
+  /** 120% of the budget: the invocation stops here even without progress (keep it below host.json functionTimeout). */
+  private hardLimitReached(): boolean {
+    return this.deps.now().getTime() - this.invocationStartedAt >= this.deps.config.worker.timeBudgetSeconds * 1200;
   }
 
   private checkpointDue(): boolean {

@@ -4,8 +4,9 @@
  * Graph pages newest first. Records that share one instant form a group; a group is complete when a record with
  * an older time arrives (or paging ends). Within a group, records with the same id are one record and the last
  * version seen wins (Graph republishes events with the same id and time). Only complete groups are written, so a
- * checkpoint's cursor is always the time of a complete group and `idsAtCursor` names all of it: a continuation
- * that re-reads `[start, cursor]` drops exactly what was already written. Memory holds one group at a time.
+ * checkpoint's cursor is the time of the oldest group written and `idsAtCursor` names what was written at that
+ * instant: a continuation that re-reads `[start, cursor]` drops exactly that. Memory holds one group at a time; a
+ * burst too large for one invocation (or for memory) is split, see splitOpenGroup.
  */
 import { createHash } from 'node:crypto';
 import type { GraphRecord } from '../formats/types';
@@ -59,6 +60,20 @@ export class RecordSieve {
     this.closePending();
   }
 
+  /**
+   * Hands out the open group before it is complete: when an invocation must stop inside a burst of records that
+   * share one instant (or the burst outgrows memory). Its ids join `idsAtCursor`, so the rest of the burst is still
+   * read and nothing is written twice; a repeated id that straddles the split keeps its first version.
+   */
+  splitOpenGroup(): void {
+    this.closePending();
+  }
+
+  /** Records held in the open group. */
+  openGroupSize(): number {
+    return this.pending?.byId.size ?? 0;
+  }
+
   /** Records of complete groups not yet handed out, in Graph's order. */
   takeReady(): GraphRecord[] {
     return this.ready.splice(0, this.ready.length);
@@ -80,7 +95,8 @@ export class RecordSieve {
       this.counts.outsideWindowDropped++;
       return;
     }
-    if (cursor !== undefined && ticks === cursor && this.bounds.idsAtCursor.has(idHash(record.id))) {
+    // Already written at this instant: by an earlier invocation (the cursor), or before a split group (below).
+    if (this.lastComplete && ticks === this.lastComplete.ticks && this.lastComplete.idHashes.has(idHash(record.id))) {
       this.counts.duplicatesDropped++;
       return;
     }

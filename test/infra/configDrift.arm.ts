@@ -105,7 +105,8 @@ describe('template and src/config.ts agree', () => {
     const [h, m, s] = hostJson.functionTimeout.split(':').map(Number);
     const timeoutSeconds = h * 3600 + m * 60 + s;
     const declared = compileDeployment().parameterDeclaration('workerTimeBudgetSeconds');
-    expect(declared.maxValue).toBeLessThan(timeoutSeconds);
-    expect(Number(env.WORKER_TIME_BUDGET_SECONDS)).toBeLessThan(timeoutSeconds);
+    // An invocation without progress may run to 120% of its budget (src/export/exportSession.ts).
+    expect(Number(declared.maxValue) * 1.2).toBeLessThan(timeoutSeconds);
+    expect(Number(env.WORKER_TIME_BUDGET_SECONDS) * 1.2).toBeLessThan(timeoutSeconds);
   });
 });

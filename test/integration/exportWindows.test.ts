@@ -58,17 +58,17 @@ describe('exporting windows', () => {
   it('continues across invocations when the time budget runs out (valid multi-member gzip, exact hash)', async () => {
     h = await startHarness({
       nowIso: NOW,
-      env: { WORKER_TIME_BUDGET_SECONDS: '10', GRAPH_PAGE_SIZE: '40', BLOCK_TARGET_BYTES: '65536', MAX_WINDOWS_PER_TICK: '1', EXPORT_FORMATS: 'jsonl.gz,json.gz,csv.gz', STREAM_AUDIT_ENABLED: 'true' },
-      simulator: { volume: { ...volume, audit: 900 } },
+      env: { WORKER_TIME_BUDGET_SECONDS: '10', GRAPH_PAGE_SIZE: '100', BLOCK_TARGET_BYTES: '65536', MAX_WINDOWS_PER_TICK: '1', EXPORT_FORMATS: 'jsonl.gz,json.gz,csv.gz', STREAM_AUDIT_ENABLED: 'true' },
+      simulator: { volume: { ...volume, audit: 3000, nonInteractiveSignIns: 2400 } },
     });
     const messages = await h.plan();
     let continued = 0;
     const queue = [...messages];
     while (queue.length) {
       const result = await h.work(queue.shift()!, {
-        // Each page costs 4 s of the invocation's budget.
+        // Each page costs 2 s of the invocation's budget.
         faultPoint: (p) => {
-          if (p === 'afterPage') h.clock.now += 4000;
+          if (p === 'afterPage') h.clock.now += 2000;
         },
       });
       if (result.outcome === 'continued') continued++;

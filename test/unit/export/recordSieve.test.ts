@@ -51,3 +51,25 @@ describe('RecordSieve', () => {
     expect(() => sieve.accept([{ id: 'x' } as never])).toThrow(/activityDateTime/);
   });
 });
+
+describe('RecordSieve split groups', () => {
+  const start = parseInstant('2026-11-27T10:00:00Z');
+  const end = parseInstant('2026-11-27T11:00:00Z');
+  it('splits a burst at one instant and resumes it without loss or repeats', () => {
+    const t0 = '2026-11-27T10:30:00Z';
+    const first = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    first.accept([rec('a', t0), rec('b', t0)]);
+    first.splitOpenGroup();
+    expect(ids(first.takeReady())).toEqual(['a', 'b']);
+    // Later in the same pass, a repeat of a written id at that instant is dropped.
+    first.accept([rec('a', t0, { v: 2 }), rec('c', t0)]);
+    first.finish();
+    expect(ids(first.takeReady())).toEqual(['c']);
+    const pos = first.position();
+    // A continuation from that position reads the whole instant again and writes only what is new.
+    const next = new RecordSieve({ start, end, cursor: pos.cursor, idsAtCursor: new Set(pos.idsAtCursor) }, 'activityDateTime');
+    next.accept([rec('a', t0), rec('b', t0), rec('c', t0), rec('d', t0), rec('e', '2026-11-27T10:10:00Z')]);
+    next.finish();
+    expect(ids(next.takeReady())).toEqual(['d', 'e']);
+  });
+});
