@@ -53,7 +53,7 @@ export function buildDirectoryAudit(ctx: RecordContext): Record<string, unknown>
   const rng = contentRng(ctx, 0xa0d);
   const beta = ctx.version === 'beta';
   const activity = auditActivities[rng.int(auditActivities.length)];
-  const correlationId = rng.guid();
+  const correlationId = recordGuid(ctx, 0xc0);
   const idSuffix = suffix(rng);
   const wide = rng.chance(0.04);
   const byApp = rng.chance(0.35);
