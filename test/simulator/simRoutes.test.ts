@@ -1,5 +1,7 @@
 import type { SimulatorHandle } from '../../dev/graph-simulator';
-import { optionsFromArgs } from '../../dev/graph-simulator/cli';
+import { settingsFromArgs } from '../../dev/graph-simulator/cli';
+import { ensureLocalCertificate } from '../../dev/certificates';
+import { readFileSync } from 'node:fs';
 import { get, iso, NOW, startTestSimulator } from './graphClient';
 
 describe('/_sim routes', () => {
@@ -33,18 +35,35 @@ describe('/_sim routes', () => {
 
 describe('CLI options', () => {
   test('every flag maps onto SimulatorOptions', () => {
-    const options = optionsFromArgs([
+    const settings = settingsFromArgs([
       '--port', '0', '--seed', 's', '--time-scale', '10', '--licence', 'free', '--retention-days', '3', '--volume', 'audit=100',
       '--throttle', '7/5', '--latency', 'none', '--fault', 'serverError500=0.1', '--fault-seed', 'f', '--late-share', '0.2',
-      '--fixture', 'audit:replace:/tmp/x.json', '--static-token', 'tok=app', '--skip-token-ttl', '60', '--missing-permission',
+      '--fixture', 'audit:replace:/tmp/x.json', '--static-token', 'tok=app', '--skip-token-ttl', '60', '--missing-permission', '--tls',
     ]);
-    expect(options).toMatchObject({
+    expect(settings).toMatchObject({ tls: 'local' });
+    expect(settings !== 'help' && settings.options).toMatchObject({
       port: 0, seed: 's', timeScale: 10, tenant: { licence: 'free', retentionDays: 3, missingPermission: true }, volume: { audit: 100 },
       throttle: { requests: 7, windowSeconds: 5 }, latency: 'none', faults: { serverError500: 0.1, seed: 'f' }, publication: { lateShare: 0.2 },
       fixtures: [{ stream: 'audit', mode: 'replace', file: '/tmp/x.json' }], staticTokens: { tok: 'app' }, skipTokenTtlSeconds: 60,
     });
-    expect(optionsFromArgs(['--throttle', 'off'])).toMatchObject({ throttle: false, port: 8790 });
-    expect(optionsFromArgs(['--help'])).toBe('help');
-    expect(() => optionsFromArgs(['--volume', 'nope=1'])).toThrow(/Unknown stream/);
+    expect(settingsFromArgs(['--throttle', 'off'])).toMatchObject({ options: { throttle: false, port: 8790 } });
+    expect(settingsFromArgs(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'])).toMatchObject({ tls: { certPath: 'c.pem', keyPath: 'k.pem' } });
+    expect(settingsFromArgs(['--help'])).toBe('help');
+    expect(() => settingsFromArgs(['--volume', 'nope=1'])).toThrow(/Unknown stream/);
+  });
+});
+
+describe('HTTPS', () => {
+  test('with tls the simulator serves https (what Azure SDK bearer-token policies require)', async () => {
+    const { certPath, keyPath } = await ensureLocalCertificate();
+    const sim = await startTestSimulator({ volume: { audit: 600 }, tls: { cert: readFileSync(certPath), key: readFileSync(keyPath) } });
+    try {
+      expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const page = await get(`${sim.url}/v1.0/auditLogs/directoryAudits?$top=2`);
+      expect(page.status).toBe(200);
+      expect(page.body['@odata.nextLink']).toMatch(/^https:\/\//);
+    } finally {
+      await sim.close();
+    }
   });
 });
