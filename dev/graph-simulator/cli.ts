@@ -1,5 +1,7 @@
 /** `npm run simulator -- [options]`: runs the Graph simulator as a standalone server (see --help). */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ensureLocalCertificate } from '../certificates';
 import { isStreamId, STREAM_IDS, type StreamId } from '../../src/streams/catalog';
 import { defaultRealisticVolume, makeSimulatorToken, startSimulator, type SimulatorOptions } from './index';
 import { FAULT_KINDS, type FaultKind, type FaultOptions } from './options';
@@ -44,6 +46,10 @@ Faults (probability per request)
 Fixtures
   --fixture <stream>:<mix|replace>:<file>  serve records from a Graph page or JSON array file (repeatable)
 
+TLS
+  --tls                           serve HTTPS with the local development certificate (.test-certs/)
+  --tls-cert <file> --tls-key <file>  serve HTTPS with this PEM certificate and key
+
   --help                          show this help
 `;
 
@@ -62,7 +68,13 @@ function num(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-export function optionsFromArgs(argv: string[]): SimulatorOptions | 'help' {
+/** Parsed command line: simulator options plus where the TLS certificate comes from (read at start). */
+export interface CliSettings {
+  options: SimulatorOptions;
+  tls?: 'local' | { certPath: string; keyPath: string };
+}
+
+export function settingsFromArgs(argv: string[]): CliSettings | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -74,9 +86,12 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions | 'help' {
       'skip-token-ttl': { type: 'string' }, 'late-share': { type: 'string' }, 'late-max-minutes': { type: 'string' },
       'republish-share': { type: 'string' }, 'split-share': { type: 'string' }, fault: { type: 'string', multiple: true },
       'fault-seed': { type: 'string' }, fixture: { type: 'string', multiple: true },
+      tls: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
     },
   });
   if (values.help) return 'help';
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
+  const tls = values['tls-cert'] && values['tls-key'] ? { certPath: values['tls-cert'], keyPath: values['tls-key'] } : values.tls ? 'local' as const : undefined;
   const volume: Partial<Record<StreamId, number>> = {};
   for (const [stream, n] of pairs(values.volume, '--volume')) {
     if (!isStreamId(stream)) throw new Error(`Unknown stream ${stream}`);
@@ -101,7 +116,7 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions | 'help' {
     if (!isStreamId(stream) || (mode !== 'mix' && mode !== 'replace') || file.length === 0) throw new Error(`--fixture expects <stream>:<mix|replace>:<file>, got ${spec}`);
     return { stream, mode, file: file.join(':') } as const;
   });
-  return {
+  const options: SimulatorOptions = {
     port: num(values.port, '--port') ?? 8790,
     host: values.host,
     seed: values.seed,
@@ -128,14 +143,18 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions | 'help' {
     skipTokenTtlSeconds: num(values['skip-token-ttl'], '--skip-token-ttl'),
     fixtures,
   };
+  return { options, tls };
 }
 
 async function main(): Promise<void> {
-  const options = optionsFromArgs(process.argv.slice(2));
-  if (options === 'help') {
+  const settings = settingsFromArgs(process.argv.slice(2));
+  if (settings === 'help') {
     process.stdout.write(HELP);
     return;
   }
+  const { options } = settings;
+  const files = settings.tls === 'local' ? await ensureLocalCertificate() : settings.tls;
+  if (files) options.tls = { cert: readFileSync(files.certPath), key: readFileSync(files.keyPath) };
   const simulator = await startSimulator(options);
   const token = makeSimulatorToken('11111111-2222-3333-4444-555555555555', options.tenant?.id);
   process.stdout.write(

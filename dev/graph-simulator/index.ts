@@ -3,7 +3,8 @@
  * with Graph's paging, filters, errors, throttling, licence modes, publication delays and faults, plus
  * ground truth for completeness checks. See docs/simulator.md.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { instantFromMs } from '../../src/time/instant';
 import { FaultInjector } from './faults';
@@ -49,16 +50,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     earliestTicks: fixtures.earliestTicks !== undefined && fixtures.earliestTicks < dataStart ? fixtures.earliestTicks : dataStart,
     baseUrl: () => url,
   };
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     void handleRequest(state, req, res);
-  });
+  };
+  const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(resolved.port, resolved.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  url = `${options.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   return {
     url,

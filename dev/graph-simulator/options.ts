@@ -47,6 +47,11 @@ export interface SimulatorOptions {
   publication?: PublicationOptions;
   skipTokenTtlSeconds?: number;
   fixtures?: Array<{ stream: StreamId; file: string; mode: 'mix' | 'replace' }>;
+  /**
+   * Serve HTTPS with this PEM certificate and key. Azure SDK bearer-token policies refuse plain-HTTP URLs, so
+   * clients built on @azure/core-rest-pipeline need it (dev/certificates.ts makes a local certificate).
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** Events per hour of a realistic mid-size tenant (a few thousand users). */

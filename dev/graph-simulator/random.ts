@@ -3,12 +3,17 @@
  * integer coordinates, so any part of the simulated history can be regenerated on demand in any order.
  */
 
+// Local bindings: inside a vm context (Jest) every global lookup such as `Math` goes through an interceptor,
+// which made these hot functions an order of magnitude slower.
+const imul = Math.imul;
+const floor = Math.floor;
+
 /** FNV-1a hash of a string to an unsigned 32-bit integer. */
 export function hashString(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = imul(h, 0x01000193);
   }
   return h >>> 0;
 }
@@ -17,13 +22,13 @@ export function hashString(text: string): number {
 export function mix(...parts: number[]): number {
   let h = 0x9e3779b9;
   for (const part of parts) {
-    h ^= Math.imul((part | 0) ^ (Math.floor(part / 0x100000000) | 0), 0x85ebca6b);
-    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+    h ^= imul((part | 0) ^ (floor(part / 0x100000000) | 0), 0x85ebca6b);
+    h = imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
   }
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -42,17 +47,17 @@ export class Rng {
   next(): number {
     this.state = (this.state + 0x6d2b79f5) | 0;
     let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   uint32(): number {
-    return Math.floor(this.next() * 4294967296);
+    return floor(this.next() * 4294967296);
   }
 
   int(maxExclusive: number): number {
-    return Math.floor(this.next() * maxExclusive);
+    return floor(this.next() * maxExclusive);
   }
 
   chance(probability: number): boolean {
@@ -60,7 +65,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
+    return items[floor(this.next() * items.length)];
   }
 
   /** Lowercase hex digits; `length` should be even. */

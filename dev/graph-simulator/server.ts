@@ -193,9 +193,10 @@ function handleSimRoute(state: SimulatorState, req: IncomingMessage, res: Server
     const end = url.searchParams.get('end');
     const asOfParam = url.searchParams.get('asOf');
     if (!isStreamId(stream) || !start || !end) throw new GraphError(400, 'BadRequest', 'groundTruth needs stream, start and end');
-    const asOf = asOfParam ?? undefined;
-    const idsList = groundTruthIds({ stream, start, end, asOf }, state.timeline, state.factory, state.options.now());
-    const body = { stream, start, end, asOf: asOf ?? new Date(state.options.now()).toISOString(), count: idsList.length, ids: idsList };
+    const instant = (value: string): string | number => (/^\d+$/.test(value) ? Number(value) : value);
+    const asOf = asOfParam === null ? undefined : instant(asOfParam);
+    const idsList = groundTruthIds({ stream, start: instant(start), end: instant(end), asOf }, state.timeline, state.factory, state.options.now());
+    const body = { stream, start, end, asOf: asOfParam ?? new Date(state.options.now()).toISOString(), count: idsList.length, ids: idsList };
     return send(res, 200, JSON.stringify(body), ids);
   }
   throw new GraphError(404, 'NotFound', `Unknown simulator route ${route}`);

@@ -31,7 +31,7 @@ export interface SliceEntry {
 
 const SIGN_IN_ORDINALS = new Set([1, 2, 3, 4]);
 const BURST_CHANCE = 0.02;
-const CACHE_LIMIT = 48;
+const CACHE_LIMIT = 16;
 
 export function streamOrdinal(stream: StreamId): number {
   return STREAM_IDS.indexOf(stream);

@@ -48,12 +48,19 @@ function target(rng: Rng, type: string, many: boolean, person: Person): Record<s
   };
 }
 
+/** The id `buildDirectoryAudit` gives this entry, without building the record (same draws, same order). */
+export function directoryAuditId(ctx: RecordContext): string {
+  const rng = contentRng(ctx, 0xa0d);
+  rng.int(auditActivities.length);
+  return `Directory_${recordGuid(ctx, 0xc0)}_${suffix(rng)}`;
+}
+
 /** Builds one audit event; `ctx.entry.v === 1` is a republished version with a changed resultReason and details. */
 export function buildDirectoryAudit(ctx: RecordContext): Record<string, unknown> {
   const rng = contentRng(ctx, 0xa0d);
   const beta = ctx.version === 'beta';
   const activity = auditActivities[rng.int(auditActivities.length)];
-  const correlationId = rng.guid();
+  const correlationId = recordGuid(ctx, 0xc0);
   const idSuffix = suffix(rng);
   const wide = rng.chance(0.04);
   const byApp = rng.chance(0.35);

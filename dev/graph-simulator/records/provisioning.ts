@@ -59,7 +59,7 @@ export function buildProvisioning(ctx: RecordContext): Record<string, unknown> {
     : null;
 
   const record: Record<string, unknown> = {
-    id: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`,
+    id: recordGuid(ctx, 0x1d),
     activityDateTime: entryTime(ctx),
     tenantId: ctx.tenantId,
     jobId,

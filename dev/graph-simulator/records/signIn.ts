@@ -27,7 +27,9 @@ export function signInKindOf(stream: StreamId): SignInKind {
 const riskLevels = ['none', 'low', 'medium', 'high', 'hidden'] as const;
 
 function appliedPolicies(rng: Rng, beta: boolean): Record<string, unknown>[] {
-  const count = rng.chance(0.15) ? 0 : 1 + rng.int(4);
+  // Mostly one or two policies; 10% with four, the larger records tenants with many policies produce.
+  const u = rng.next();
+  const count = u < 0.2 ? 0 : u < 0.9 ? 1 + rng.int(2) : 4;
   const out: Record<string, unknown>[] = [];
   for (let k = 0; k < count; k++) {
     const policy = caPolicies[(k + rng.int(4)) % caPolicies.length];
