@@ -6,5 +6,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   testTimeout: 120000,
+  // A leaked socket (keep-alive fetch, a server a failed test did not close) must not hang CI after the results are in.
+  forceExit: true,
   maxWorkers: 2,
 };
