@@ -59,12 +59,16 @@ export async function checkWindow(job: ExportJob, container: ContainerClient, si
   const manifest = JSON.parse((await downloadBlob(container, job.result.manifestBlob)).toString('utf8')) as Manifest;
   const expectedById = new Map<string, Record<string, unknown>>();
   for (const record of sim.expectedRecords(query)) expectedById.set(record.id as string, record);
+  let jsonRecords: Array<Record<string, unknown>> | undefined;
+  const mainCsv: string[][][] = [];
   for (const file of manifest.files) {
     const data = await downloadBlob(container, file.blobName);
     if (sha256(data) !== file.sha256 || data.length !== file.bytes) check.hashMismatches.push(file.blobName);
     if (formatFamily(file.key) !== 'csv') {
       const seen = new Set<string>();
-      for (const record of parseRecords(data, file.key, file.gzip)) {
+      const records = parseRecords(data, file.key, file.gzip);
+      jsonRecords ??= records;
+      for (const record of records) {
         const id = record.id as string;
         if (seen.has(id)) check.duplicated.push(id);
         seen.add(id);
@@ -78,9 +82,50 @@ export async function checkWindow(job: ExportJob, container: ContainerClient, si
       if (rows.length - 1 !== file.rows) check.csvProblems.push(`${file.blobName}: ${rows.length - 1} rows, manifest says ${file.rows}`);
       const width = rows[0]?.length ?? 0;
       if (rows.some((r) => r.length !== width)) check.csvProblems.push(`${file.blobName}: ragged rows`);
+      if (file.key === 'csv' || file.key === 'csv-gz') mainCsv.push(rows);
     }
   }
+  if (jsonRecords) for (const rows of mainCsv) check.csvProblems.push(...compareCsvWithJson(rows, jsonRecords));
   return check;
+}
+
+/** Columns whose cells must carry the record's value intact (commas, quotes, newlines, non-ASCII included). */
+const VALUE_COLUMNS: Record<string, string> = {
+  'Request ID': 'id',
+  User: 'userDisplayName',
+  Activity: 'activityDisplayName',
+  CorrelationId: 'correlationId',
+  'Change ID': 'changeId',
+};
+
+/** The main CSV file has one row per record, in the JSON file's order: compare the value columns cell by cell. */
+function compareCsvWithJson(rows: string[][], records: Array<Record<string, unknown>>): string[] {
+  const problems: string[] = [];
+  const [header, ...data] = rows;
+  if (data.length !== records.length) return [`main CSV has ${data.length} rows for ${records.length} records`];
+  for (const [column, property] of Object.entries(VALUE_COLUMNS)) {
+    const index = header.indexOf(column);
+    if (index < 0) continue;
+    data.forEach((row, i) => {
+      const value = records[i][property];
+      const expected = value === null || value === undefined ? '' : neutralized(String(value));
+      if (row[index] !== expected) problems.push(`row ${i + 1} ${column}: ${JSON.stringify(row[index])} != ${JSON.stringify(expected)}`);
+    });
+  }
+  return problems;
+}
+
+function neutralized(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The job id plus only the lists that are not empty (at most 5 entries each): `{ jobId }` when clean. */
+export function problemsOf(check: WindowCheck): Record<string, unknown> {
+  const out: Record<string, unknown> = { jobId: check.jobId };
+  for (const key of ['missing', 'duplicated', 'extra', 'changed', 'hashMismatches', 'csvProblems'] as const) {
+    if (check[key].length > 0) out[key] = check[key].slice(0, 5);
+  }
+  return out;
 }
 
 export function isClean(check: WindowCheck): boolean {
