@@ -18,14 +18,21 @@ const ROOT = join(__dirname, '..');
 const CURL_APP_ID = '00000000-0000-0000-0000-0000000c0421';
 /** How long Ctrl+C waits for running exports before leaving them (Azurite is in memory: nothing is kept anyway). */
 const STOP_GRACE_MS = 5_000;
+const DUPLICATE_SIGNAL_MS = 1_000;
 
 async function main(): Promise<void> {
   devEnvironment.restoreWarnings();
   const running: { azurite?: AzuriteInstance; simulator?: SimulatorHandle; host?: LocalHost } = {};
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = async (code: number): Promise<never> => {
-    if (stopping) process.exit(code);
-    stopping = true;
+    if (stoppingSince !== undefined) {
+      // One Ctrl+C can arrive twice (from the terminal and relayed by a wrapper such as tsx): only a later one forces.
+      if (Date.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return new Promise<never>(() => undefined);
+      // Azurite is a child process: signal it before leaving, so it does not outlive this one.
+      void running.azurite?.stop();
+      process.exit(code);
+    }
+    stoppingSince = Date.now();
     if (code === 0) console.log('\nStopping... (Ctrl+C again to stop at once)');
     const hostStopped = running.host?.stop().catch((e: Error) => console.error(`Local host: ${e.message}`));
     await Promise.race([hostStopped, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
