@@ -3,42 +3,39 @@
  * realistic tenant (unless GRAPH_AUTH_MODE names a real tenant's credential), then every registered
  * function in the local host, with each timer run once at start. Ctrl+C stops everything.
  */
+// First: applies local.settings.json and the development defaults, which the function modules read as they load.
+import { devEnvironment, SIMULATOR_PORT } from './devEnvironment';
 import { join } from 'node:path';
+import { registeredFunctions } from '../src/functions';
+import { buildRuntime, setRuntime } from '../src/app/runtime';
+import { loadConfig } from '../src/config';
 import { AzuriteInstance, freePort, startAzurite } from './azurite';
-import { DEFAULT_HTTP_PORT, LocalHost, startLocalHost, withoutTestModeWarnings } from './local-host';
-import { applyLocalSettings, readLocalSettings } from './local-host/localSettings';
-import { ConfigError, loadConfig } from '../src/config';
-import { registeredFunctions } from '../src/functions/registry';
+import { defaultRealisticVolume, makeSimulatorToken, SimulatorHandle, startSimulator } from './graph-simulator';
+import { DEFAULT_HTTP_PORT, LocalHost, startLocalHost } from './local-host';
 
 const ROOT = join(__dirname, '..');
-const SIMULATOR_PORT = 8790;
 /** The app id the printed simulator token carries (the simulator throttles per app, like Graph). */
 const CURL_APP_ID = '00000000-0000-0000-0000-0000000c0421';
-
-interface GraphSimulator {
-  url: string;
-  close(): Promise<void>;
-}
-
-interface GraphSimulatorModule {
-  startSimulator(options: { port: number; volume: unknown; latency: 'realistic' }): Promise<GraphSimulator>;
-  makeSimulatorToken(appId: string): string;
-  defaultRealisticVolume: unknown;
-}
+/** How long Ctrl+C waits for running exports before leaving them (Azurite is in memory: nothing is kept anyway). */
+const STOP_GRACE_MS = 5_000;
+const DUPLICATE_SIGNAL_MS = 1_000;
 
 async function main(): Promise<void> {
-  const localSettings = readLocalSettings(join(ROOT, 'local.settings.json'));
-  applyLocalSettings(localSettings.values);
-  const useSimulator = (process.env.GRAPH_AUTH_MODE ?? 'simulator') === 'simulator';
-  // A short first backfill, so the first exports appear within minutes.
-  process.env.BACKFILL_DAYS ??= '1';
-  const running: { azurite?: AzuriteInstance; simulator?: GraphSimulator; host?: LocalHost } = {};
-  let stopping = false;
+  devEnvironment.restoreWarnings();
+  const running: { azurite?: AzuriteInstance; simulator?: SimulatorHandle; host?: LocalHost } = {};
+  let stoppingSince: number | undefined;
   const stop = async (code: number): Promise<never> => {
-    if (stopping) process.exit(code);
-    stopping = true;
-    if (code === 0) console.log('\nStopping...');
-    await running.host?.stop().catch((e: Error) => console.error(`Local host: ${e.message}`));
+    if (stoppingSince !== undefined) {
+      // One Ctrl+C can arrive twice (from the terminal and relayed by a wrapper such as tsx): only a later one forces.
+      if (Date.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return new Promise<never>(() => undefined);
+      // Azurite is a child process: signal it before leaving, so it does not outlive this one.
+      void running.azurite?.stop();
+      process.exit(code);
+    }
+    stoppingSince = Date.now();
+    if (code === 0) console.log('\nStopping... (Ctrl+C again to stop at once)');
+    const hostStopped = running.host?.stop().catch((e: Error) => console.error(`Local host: ${e.message}`));
+    await Promise.race([hostStopped, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     await running.simulator?.close().catch((e: Error) => console.error(`Graph simulator: ${e.message}`));
     await running.azurite?.stop().catch((e: Error) => console.error(`Azurite: ${e.message}`));
     process.exit(code);
@@ -47,58 +44,44 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   try {
-    // Settings errors surface before anything starts; storage and the simulator URL are filled in below.
-    loadConfig({
-      ...process.env,
-      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-      ...(useSimulator ? { GRAPH_AUTH_MODE: 'simulator', GRAPH_BASE_URL: `http://127.0.0.1:${SIMULATOR_PORT}` } : {}),
-    });
     running.azurite = await startAzurite({ ports: { blob: 10000, queue: 10001, table: 10002 } });
     process.env.AzureWebJobsStorage = running.azurite.connectionString;
     console.log(`Azurite (in memory): blob ${running.azurite.blobEndpoint}, queue ${running.azurite.queueEndpoint}, table ${running.azurite.tableEndpoint}`);
 
-    let simulatorModule: GraphSimulatorModule | undefined;
-    if (useSimulator) {
-      simulatorModule = require('./graph-simulator') as GraphSimulatorModule;
-      running.simulator = await simulatorModule.startSimulator({
+    if (devEnvironment.useSimulator) {
+      running.simulator = await startSimulator({
         port: await freePort(SIMULATOR_PORT),
-        volume: simulatorModule.defaultRealisticVolume,
+        volume: defaultRealisticVolume,
         latency: 'realistic',
       });
-      process.env.GRAPH_AUTH_MODE = 'simulator';
       process.env.GRAPH_BASE_URL = running.simulator.url;
       console.log(`Graph simulator: ${running.simulator.url} (a realistic tenant)`);
     } else {
       console.log(`Microsoft Graph: ${process.env.GRAPH_BASE_URL ?? 'https://graph.microsoft.com'} with GRAPH_AUTH_MODE=${process.env.GRAPH_AUTH_MODE}`);
     }
-    loadConfig();
-    // Loaded only now: function modules may read the settings set above when they load.
-    withoutTestModeWarnings(() => require('../src/functions/index'));
+    // The function modules loaded with placeholder storage and Graph URLs; the runtime uses the real ones.
+    setRuntime(buildRuntime(loadConfig()));
     running.host = await startLocalHost({
       specs: registeredFunctions(),
       storageConnectionString: running.azurite.connectionString,
       hostJsonPath: join(ROOT, 'host.json'),
-      httpPort: localSettings.localHttpPort ?? DEFAULT_HTTP_PORT,
+      httpPort: devEnvironment.localSettings.localHttpPort ?? DEFAULT_HTTP_PORT,
       runTimersAtStart: true,
     });
-    printHints(running.host.httpUrl.replace('127.0.0.1', 'localhost'), running.simulator, simulatorModule);
+    printHints(running.host.httpUrl.replace('127.0.0.1', 'localhost'), running.simulator);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      console.error(`Set ${error.setting} in the environment or in local.settings.json "Values" (see docs/configuration.md).`);
-    } else {
-      console.error(error);
-    }
+    console.error(error);
     await stop(1);
   }
 }
 
-function printHints(apiUrl: string, simulator: GraphSimulator | undefined, simulatorModule: GraphSimulatorModule | undefined): void {
+function printHints(apiUrl: string, simulator: SimulatorHandle | undefined): void {
   console.log('');
   console.log('The exporter is running. Try:');
   console.log(`  curl ${apiUrl}/api/exports`);
-  if (simulator && simulatorModule) {
-    const token = simulatorModule.makeSimulatorToken(CURL_APP_ID);
+  if (simulator) {
+    console.log(`  curl "${simulator.url}/_sim/groundTruth?stream=audit&start=<window start>&end=<window end>"`);
+    const token = makeSimulatorToken(CURL_APP_ID);
     console.log(`  curl -H "Authorization: Bearer ${token}" "${simulator.url}/beta/auditLogs/directoryAudits?\\$top=1"`);
   }
   console.log('Press Ctrl+C to stop.');

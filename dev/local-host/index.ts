@@ -15,7 +15,7 @@ import { QueueListener } from './queueListener';
 import { TimerRunner } from './timerRunner';
 
 export { consoleHostLog, silentHostLog, type HostLog } from './logger';
-export { withoutTestModeWarnings } from './testModeWarnings';
+export { hideTestModeWarnings, withoutTestModeWarnings } from './testModeWarnings';
 export { poisonQueueName } from './queueListener';
 
 export const DEFAULT_HTTP_PORT = 7071;

@@ -1,0 +1,235 @@
+/**
+ * The whole app as `npm run dev` runs it, in-process: its own Azurite (HTTPS + OAuth, so links are user-delegation
+ * SAS and the `export-jobs` queue is this file's alone), the Graph simulator on a fixed clock, the real function
+ * modules registered through src/functions/index, and the local host driving them: a timer tick, the queue drained,
+ * then everything checked over real HTTP against the simulator's ground truth.
+ */
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { QueueClient } from '@azure/storage-queue';
+import { AzuriteInstance, startAzurite } from '../../dev/azurite';
+import { AzuriteOAuthCredential } from '../../dev/azuriteCredential';
+import { startSimulator, SimulatorHandle } from '../../dev/graph-simulator';
+import { LocalHost, silentHostLog, startLocalHost } from '../../dev/local-host';
+import { hideTestModeWarnings } from '../../dev/local-host/testModeWarnings';
+import { buildRuntime, Runtime, setRuntime } from '../../src/app/runtime';
+import { loadConfig } from '../../src/config';
+import type { ExportJob } from '../../src/export/job';
+import { createGraphClient } from '../../src/graph/graphClient';
+import { createStorageClients } from '../../src/storage/clients';
+import { STREAM_IDS, StreamId } from '../../src/streams/catalog';
+
+const WINDOW_MINUTES = 360;
+const WINDOW_MS = WINDOW_MINUTES * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+/** Small hourly volumes keep the run short; a page size below them makes most windows take several pages. */
+const VOLUME: Record<StreamId, number> = {
+  audit: 60,
+  interactiveSignIns: 40,
+  nonInteractiveSignIns: 80,
+  servicePrincipalSignIns: 20,
+  managedIdentitySignIns: 20,
+  provisioning: 10,
+};
+
+interface ApiFile {
+  key: string;
+  sha256: string;
+  url: string;
+  download: string;
+}
+interface ApiExport {
+  jobId: string;
+  stream: StreamId;
+  status: string;
+  revision: number;
+  window: { start: string; end: string };
+  files?: ApiFile[];
+}
+
+let azurite: AzuriteInstance;
+let sim: SimulatorHandle;
+let runtime: Runtime;
+let host: LocalHost;
+let queue: QueueClient;
+/** The simulator's and the app's "now": fixed for the whole file. */
+const now = Date.now();
+
+function lagMinutes(stream: StreamId): number {
+  return stream === 'audit' ? 30 : 120;
+}
+
+/** The windows a first tick must plan: 6 h windows from one day back (aligned up) to now − lag. */
+function expectedWindows(stream: StreamId): Array<{ start: number; end: number }> {
+  const windows: Array<{ start: number; end: number }> = [];
+  let start = Math.ceil((now - DAY_MS) / WINDOW_MS) * WINDOW_MS;
+  while (start + WINDOW_MS <= now - lagMinutes(stream) * 60_000) {
+    windows.push({ start, end: start + WINDOW_MS });
+    start += WINDOW_MS;
+  }
+  return windows;
+}
+
+async function api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${host.httpUrl}/api${path}`, init);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function listAll(): Promise<ApiExport[]> {
+  const { status, body } = await api<{ exports: ApiExport[]; nextCursor: string | null }>('/exports?limit=200');
+  expect(status).toBe(200);
+  expect(body.nextCursor).toBeNull();
+  return body.exports;
+}
+
+async function storedJobs(): Promise<Map<string, ExportJob>> {
+  const jobs = new Map<string, ExportJob>();
+  let token: string | undefined;
+  do {
+    const page = await runtime.jobs.list({ limit: 200, continuationToken: token });
+    for (const job of page.jobs) jobs.set(job.jobId, job);
+    token = page.continuationToken;
+  } while (token);
+  return jobs;
+}
+
+async function blobEtags(): Promise<Map<string, string>> {
+  const etags = new Map<string, string>();
+  for await (const blob of runtime.container.listBlobsFlat()) etags.set(blob.name, blob.properties.etag ?? '');
+  return etags;
+}
+
+/** What must not change when a duplicate arrives: the row's state, its revision and its invocation count. */
+function jobFingerprints(jobs: Map<string, ExportJob>): Record<string, string> {
+  return Object.fromEntries(
+    [...jobs.values()].map((j) => [j.jobId, `${j.status}|${j.revision}|${j.invocations}|${j.leaseEpoch}|${j.result?.idDigest ?? ''}`]),
+  );
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Downloads every file of a finished export through its signed link and checks hash and ids against ground truth. */
+async function verifyExport(jobId: string): Promise<void> {
+  const { status, body } = await api<ApiExport>(`/exports/${jobId}`);
+  expect(status).toBe(200);
+  const truth = sim.groundTruthIds({ stream: body.stream, start: body.window.start, end: body.window.end }).sort();
+  if (body.status === 'empty') {
+    expect(truth).toEqual([]);
+    return;
+  }
+  expect(body.status).toBe('succeeded');
+  expect(body.files?.map((f) => f.key).sort()).toEqual(expect.arrayContaining(['csv', 'jsonl']));
+  for (const file of body.files ?? []) {
+    // A plain HTTP client, no SDK: the signed link alone must be enough.
+    const response = await fetch(file.url);
+    expect(response.status).toBe(200);
+    const data = Buffer.from(await response.arrayBuffer());
+    expect(sha256(data)).toBe(file.sha256);
+    if (file.key === 'jsonl') {
+      const ids = gunzipSync(data).toString('utf8').split('\n').filter((l) => l.length > 0).map((l) => (JSON.parse(l) as { id: string }).id);
+      expect(ids.sort()).toEqual(truth);
+    }
+  }
+}
+
+beforeAll(async () => {
+  const certPath = process.env.TEST_TLS_CERT;
+  const keyPath = process.env.TEST_TLS_KEY;
+  if (!certPath || !keyPath) throw new Error('Run with `npm test` (it provides the local TLS certificate).');
+  azurite = await startAzurite({ tls: { certPath, keyPath }, oauth: true });
+  sim = await startSimulator({ latency: 'none', throttle: false, seed: 'local-run', now: () => now, volume: VOLUME });
+  const windowSettings = Object.fromEntries(STREAM_IDS.map((s) => [`STREAM_${s.toUpperCase()}_WINDOW_MINUTES`, String(WINDOW_MINUTES)]));
+  const config = loadConfig({
+    AzureWebJobsStorage: azurite.connectionString,
+    GRAPH_AUTH_MODE: 'simulator',
+    GRAPH_BASE_URL: sim.url,
+    GRAPH_RATE_LIMIT_REQUESTS: '1000',
+    GRAPH_RATE_LIMIT_WINDOW_SECONDS: '1',
+    GRAPH_PAGE_SIZE: '200',
+    BACKFILL_DAYS: '1',
+    ...windowSettings,
+  });
+  const storage = createStorageClients(config.storage, { credential: new AzuriteOAuthCredential() });
+  runtime = buildRuntime(config, { storage, graph: createGraphClient(config.graph), now: () => new Date(now) });
+  // The function modules read the settings as they register: the runtime must be in place first.
+  setRuntime(runtime);
+  const restoreWarnings = hideTestModeWarnings();
+  const { registeredFunctions } = await import('../../src/functions');
+  restoreWarnings();
+  host = await startLocalHost({ specs: registeredFunctions(), storageConnectionString: azurite.connectionString, httpPort: 0, log: silentHostLog });
+  queue = storage.queueService.getQueueClient('export-jobs');
+});
+
+afterAll(async () => {
+  await host?.stop();
+  setRuntime(undefined);
+  await sim?.close();
+  await azurite?.stop();
+});
+
+describe('a local run: timer, queue, worker, HTTP API', () => {
+  let firstEtags: Map<string, string>;
+  let firstJobs: Record<string, string>;
+
+  it('exports every planned window with exactly the ground-truth ids, downloadable through signed links', async () => {
+    await host.runTimer('scheduleExports');
+    await host.drainQueues({ timeoutMs: 60_000 });
+
+    const listed = await listAll();
+    const expectedIds = STREAM_IDS.flatMap((stream) =>
+      expectedWindows(stream).map((w) => `${stream}-${new Date(w.start).toISOString().slice(0, 16).replace(/[-:]/g, '')}Z`),
+    );
+    expect(listed.map((e) => e.jobId).sort()).toEqual(expectedIds.sort());
+    expect(listed.filter((e) => e.status !== 'succeeded' && e.status !== 'empty')).toEqual([]);
+    expect(listed.filter((e) => e.status === 'succeeded').length).toBeGreaterThan(STREAM_IDS.length);
+    for (const job of listed) await verifyExport(job.jobId);
+
+    // The download route redirects to a fresh signed link for the same bytes.
+    const sample = listed.find((e) => e.status === 'succeeded' && e.stream === 'audit') as ApiExport;
+    const detail = (await api<ApiExport>(`/exports/${sample.jobId}`)).body;
+    const csv = detail.files?.find((f) => f.key === 'csv') as ApiFile;
+    const redirect = await fetch(`${host.httpUrl}${csv.download}`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const followed = await fetch(`${host.httpUrl}${csv.download}`);
+    expect(sha256(Buffer.from(await followed.arrayBuffer()))).toBe(csv.sha256);
+
+    firstEtags = await blobEtags();
+    firstJobs = jobFingerprints(await storedJobs());
+    expect(firstEtags.size).toBeGreaterThan(0);
+  });
+
+  it('a repeated tick queues nothing and changes no job or blob', async () => {
+    await host.runTimer('scheduleExports');
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(0);
+    await host.drainQueues();
+    expect(jobFingerprints(await storedJobs())).toEqual(firstJobs);
+    expect(await blobEtags()).toEqual(firstEtags);
+  });
+
+  it('a duplicated queue message changes nothing', async () => {
+    const jobs = [...(await storedJobs()).values()].filter((j) => j.status === 'succeeded').slice(0, 3);
+    for (const job of jobs) {
+      const text = JSON.stringify({ jobId: job.jobId, continuation: 0 });
+      await queue.sendMessage(Buffer.from(text, 'utf8').toString('base64'));
+    }
+    await host.drainQueues();
+    expect(jobFingerprints(await storedJobs())).toEqual(firstJobs);
+    expect(await blobEtags()).toEqual(firstEtags);
+    const poison = runtime.storage.queueService.getQueueClient('export-jobs-poison');
+    expect((await poison.getProperties()).approximateMessagesCount).toBe(0);
+  });
+
+  it('POST /rerun queues the window through the output binding and writes revision 2 with the same ids', async () => {
+    const target = [...(await storedJobs()).values()].find((j) => j.stream === 'audit' && j.status === 'succeeded') as ExportJob;
+    const { status, body } = await api<ApiExport>(`/exports/${target.jobId}/rerun`, { method: 'POST' });
+    expect(status).toBe(202);
+    expect(body).toMatchObject({ jobId: target.jobId, status: 'queued', revision: 2 });
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
+    await host.drainQueues();
+    const after = (await api<ApiExport>(`/exports/${target.jobId}`)).body;
+    expect(after).toMatchObject({ status: 'succeeded', revision: 2 });
+    await verifyExport(target.jobId);
+  });
+});
