@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+describe('HTTP routes', () => {
+  it('every registered route is in docs/openapi.yaml and docs/http-api.md', async () => {
+    process.env.AzureWebJobsStorage ??= 'UseDevelopmentStorage=true';
+    const { registeredFunctions } = await import('../../src/functions');
+    const openapi = readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.yaml'), 'utf8');
+    const guide = readFileSync(join(__dirname, '..', '..', 'docs', 'http-api.md'), 'utf8');
+    const routes = registeredFunctions().flatMap((f) => (f.kind === 'http' ? [{ route: f.route.replace('{fileKey}', '{key}'), methods: f.methods }] : []));
+    expect(routes.length).toBeGreaterThanOrEqual(4);
+    for (const { route, methods } of routes) {
+      expect(openapi).toContain(`/${route}:`);
+      for (const method of methods) expect(guide).toContain(`${method} /api/${route}`);
+    }
+  });
+});
