@@ -11,11 +11,15 @@ describe('chaos', () => {
   it('exports every record exactly once and every manifest verifies', async () => {
     const report = await runChaos({
       connectionString: azuriteConnectionString(),
-      records: 24_000,
-      spanHours: 4,
+      records: 48_000,
+      spanHours: 8,
       pageSize: 50,
       seed: 'npm-test',
       duplicateRate: 0.2,
+      stallRate: 0.01,
+      // A window passes the finalize points once, pages and flushes many times: kill at those more often so every
+      // point is hit at this size.
+      killRates: { beforeCommit: 0.1, afterCommit: 0.1, afterManifest: 0.1 },
       namePrefix: `chaos${Date.now().toString(36)}`,
     });
     console.log(formatReport(report));
@@ -23,6 +27,9 @@ describe('chaos', () => {
     for (const kind of FAULT_KINDS) expect({ kind, hit: report.graph.byKind[kind] > 0 }).toEqual({ kind, hit: true });
     for (const point of FAULT_POINTS) expect({ point, killed: report.killsByPoint[point] > 0 }).toEqual({ point, killed: true });
     expect(report.continuations).toBeGreaterThan(0);
+    expect(report.stalls).toBeGreaterThan(0);
+    expect(report.leaseLost).toBeGreaterThan(0);
+    expect(report.poisoned).toBe(0);
     expect(report.queue.duplicated).toBeGreaterThan(0);
     for (const stream of report.streams) {
       expect(stream.expected).toBeGreaterThan(0);

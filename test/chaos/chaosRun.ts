@@ -17,6 +17,7 @@ import { silentLogger } from '../../src/export/logger';
 import { planExports } from '../../src/export/planner';
 import { RetryLaterError, runExportJob, WorkerKilledError } from '../../src/export/worker';
 import { createGraphClient } from '../../src/graph/graphClient';
+import type { JobRepository } from '../../src/storage/jobRepository';
 import { STREAM_IDS, StreamId } from '../../src/streams/catalog';
 import { ChaosQueue } from './chaosQueue';
 import { verifyExport, type Verification } from './chaosVerify';
@@ -38,6 +39,12 @@ export interface ChaosOptions {
   /** Chance that a worker is killed each time it passes a point; 'afterPage' (mid-page) is passed far more often. */
   killRates?: Partial<Record<FaultPoint, number>>;
   duplicateRate?: number;
+  /**
+   * Chance, after a page or a staged flush, that the worker stalls past its lease (the clock jumps by the lease)
+   * while a second delivery of its message arrives: the second one takes the job over and the stalled worker
+   * carries on as a zombie until its next checkpoint or lease renewal is refused.
+   */
+  stallRate?: number;
   pageSize?: number;
   /** Simulated time one Graph page takes: with the time budget it decides how often a job continues. */
   pageClockMs?: number;
@@ -64,6 +71,11 @@ export interface ChaosReport extends Verification {
   killsByPoint: Record<FaultPoint, number>;
   passesByPoint: Record<FaultPoint, number>;
   continuations: number;
+  stalls: number;
+  /** Invocations that stopped because another one took their job over. */
+  leaseLost: number;
+  /** Deliveries ignored because the job was finished or held by a live lease. */
+  skippedDeliveries: number;
   poisoned: number;
   queue: ChaosQueue['stats'];
   graph: GraphFaultReport;
@@ -78,6 +90,7 @@ const TICK_MS = 15 * 60_000;
 const LAG_MINUTES = 120;
 const START = Date.parse('2026-11-20T00:00:00Z');
 const TIME_SCALE = 1000;
+const STALL_WAIT_MS = 2000;
 export const DEFAULT_KILL_RATES: Record<FaultPoint, number> = { afterPage: 0.01, afterStage: 0.03, afterCheckpoint: 0.02, beforeCommit: 0.05, afterCommit: 0.05, afterManifest: 0.05 };
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -102,8 +115,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     timeScale: TIME_SCALE,
     throttle: { requests: 5, windowSeconds: 10 },
     faults: { seed, ...faults },
-    // 200 s of simulated time (0.2 s real): a token held across a slow flush or a retry may really expire.
-    skipTokenTtlSeconds: 200,
+    // One simulated hour is 3.6 s real: long enough that a token rarely really expires (an expired token is rejected
+    // before the fault draw, so frequent expiry would crowd out the injected faults); the injected invalidSkipToken
+    // exercises the same path on purpose.
+    skipTokenTtlSeconds: 3600,
     publication: { lateShare: 0.05, lateMaxMinutes: 90, republishShare: 0.02, splitShare: 0.02 },
   });
   const prefix = options.namePrefix ?? 'chaos';
@@ -134,16 +149,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const killsByPoint = zeroByPoint();
   const passesByPoint = zeroByPoint();
   const pageClockMs = options.pageClockMs ?? 5000;
+  const stallRate = options.stallRate ?? 0.003;
   let continuations = 0;
+  let stalls = 0;
+  let leaseLost = 0;
+  let skippedDeliveries = 0;
   let invocation = 0;
 
-  const faultPoint = (point: FaultPoint): void => {
-    passesByPoint[point]++;
-    if (point === 'afterPage') clock.now += pageClockMs;
-    if (random() < killRates[point]) {
-      killsByPoint[point]++;
-      throw new WorkerKilledError(point);
-    }
+  // A stalled invocation's next job-row write waits (up to STALL_WAIT_MS real) until another delivery of its job
+  // has claimed it, so the takeover really happens while the stalled worker is still alive.
+  const stallReleases = new Map<string, () => void>();
+  const releaseStall = (jobId: string): void => {
+    stallReleases.get(jobId)?.();
+    stallReleases.delete(jobId);
   };
 
   const worker = async (): Promise<void> => {
@@ -154,17 +172,54 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         await new Promise((r) => setImmediate(r));
         continue;
       }
+      const { jobId } = message.body;
+      let stalled: Promise<void> | undefined;
+      const jobs = Object.create(runtime.jobs) as JobRepository;
+      jobs.update = async (job: ExportJob): Promise<ExportJob> => {
+        if (stalled) {
+          await stalled;
+          stalled = undefined;
+          return runtime.jobs.update(job);
+        }
+        const saved = await runtime.jobs.update(job);
+        releaseStall(jobId);
+        return saved;
+      };
+      const faultPoint = (point: FaultPoint): void => {
+        passesByPoint[point]++;
+        if (point === 'afterPage') clock.now += pageClockMs;
+        if (random() < killRates[point]) {
+          killsByPoint[point]++;
+          throw new WorkerKilledError(point);
+        }
+        if ((point === 'afterPage' || point === 'afterStage') && !stalled && !stallReleases.has(jobId) && random() < stallRate) {
+          stalls++;
+          clock.now += (config.worker.leaseSeconds + 60) * 1000;
+          stalled = new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, STALL_WAIT_MS);
+            stallReleases.set(jobId, () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
+          queue.send(message.body);
+        }
+      };
       try {
         const result = await runExportJob(
           { message: message.body, invocationId: `chaos-${++invocation}`, dequeueCount: message.dequeueCount, maxDequeueCount: queue.maxDequeueCount },
-          { ...runtime, log: silentLogger, faultPoint },
+          { ...runtime, jobs, log: silentLogger, faultPoint },
         );
         if (result.outcome === 'continued') continuations++;
+        if (result.outcome === 'skipped' && result.reason === 'lease lost') leaseLost++;
+        else if (result.outcome === 'skipped') skippedDeliveries++;
         queue.complete(message);
         for (const next of result.messages) queue.send(next);
       } catch (error) {
         if (!(error instanceof WorkerKilledError) && !(error instanceof RetryLaterError)) log(`worker error: ${String(error)}`);
         queue.abandon(message);
+      } finally {
+        if (!stalled) releaseStall(jobId);
       }
     }
   };
@@ -193,6 +248,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     killsByPoint,
     passesByPoint,
     continuations,
+    stalls,
+    leaseLost,
+    skippedDeliveries,
     poisoned: queue.poison.length,
     queue: queue.stats,
     graph: graphReport,
@@ -261,6 +319,7 @@ export function formatReport(report: ChaosReport): string {
     `  by kind: ${kinds}`,
     `  not counted: rate-limited 429 (sliding window) ${g.rateLimited}, skiptokens really expired ${g.expiredSkipTokens}`,
     `workers killed: ${report.kills} (killed/passes by point: ${kills})`,
+    `stalls past the lease: ${report.stalls}, invocations that lost their lease to a takeover: ${report.leaseLost}, deliveries ignored (finished or leased): ${report.skippedDeliveries}`,
     `continuations: ${report.continuations}, queue: ${JSON.stringify(report.queue)}, poisoned: ${report.poisoned}`,
     `elapsed: ${report.seconds.toFixed(1)} s`,
   );
