@@ -17,10 +17,10 @@ import { silentLogger } from '../../src/export/logger';
 import { planExports } from '../../src/export/planner';
 import { RetryLaterError, runExportJob, WorkerKilledError } from '../../src/export/worker';
 import { createGraphClient } from '../../src/graph/graphClient';
-import type { JobRepository } from '../../src/storage/jobRepository';
 import { STREAM_IDS, StreamId } from '../../src/streams/catalog';
 import { ChaosQueue } from './chaosQueue';
 import { verifyExport, type Verification } from './chaosVerify';
+import { gatedStorage, Stalls } from './stalls';
 
 export type { StreamReport } from './chaosVerify';
 
@@ -90,7 +90,6 @@ const TICK_MS = 15 * 60_000;
 const LAG_MINUTES = 120;
 const START = Date.parse('2026-11-20T00:00:00Z');
 const TIME_SCALE = 1000;
-const STALL_WAIT_MS = 2000;
 export const DEFAULT_KILL_RATES: Record<FaultPoint, number> = { afterPage: 0.01, afterStage: 0.03, afterCheckpoint: 0.02, beforeCommit: 0.05, afterCommit: 0.05, afterManifest: 0.05 };
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -151,18 +150,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const pageClockMs = options.pageClockMs ?? 5000;
   const stallRate = options.stallRate ?? 0.003;
   let continuations = 0;
-  let stalls = 0;
   let leaseLost = 0;
   let skippedDeliveries = 0;
   let invocation = 0;
 
-  // A stalled invocation's next job-row write waits (up to STALL_WAIT_MS real) until another delivery of its job
-  // has claimed it, so the takeover really happens while the stalled worker is still alive.
-  const stallReleases = new Map<string, () => void>();
-  const releaseStall = (jobId: string): void => {
-    stallReleases.get(jobId)?.();
-    stallReleases.delete(jobId);
-  };
+  const stalls = new Stalls();
 
   const worker = async (): Promise<void> => {
     for (;;) {
@@ -174,17 +166,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       const { jobId } = message.body;
       let stalled: Promise<void> | undefined;
-      const jobs = Object.create(runtime.jobs) as JobRepository;
-      jobs.update = async (job: ExportJob): Promise<ExportJob> => {
-        if (stalled) {
-          await stalled;
-          stalled = undefined;
-          return runtime.jobs.update(job);
-        }
-        const saved = await runtime.jobs.update(job);
-        releaseStall(jobId);
-        return saved;
+      let everStalled = false;
+      const gate = async (): Promise<boolean> => {
+        if (!stalled) return everStalled;
+        await stalled;
+        stalled = undefined;
+        return true;
       };
+      const storage = gatedStorage(runtime.jobs, runtime.container, gate, () => stalls.otherWrote(jobId));
       const faultPoint = (point: FaultPoint): void => {
         passesByPoint[point]++;
         if (point === 'afterPage') clock.now += pageClockMs;
@@ -192,23 +181,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           killsByPoint[point]++;
           throw new WorkerKilledError(point);
         }
-        if ((point === 'afterPage' || point === 'afterStage') && !stalled && !stallReleases.has(jobId) && random() < stallRate) {
-          stalls++;
+        if ((point === 'afterPage' || point === 'afterStage') && !everStalled && !stalls.isPending(jobId) && random() < stallRate) {
+          everStalled = true;
           clock.now += (config.worker.leaseSeconds + 60) * 1000;
-          stalled = new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, STALL_WAIT_MS);
-            stallReleases.set(jobId, () => {
-              clearTimeout(timer);
-              resolve();
-            });
-          });
+          stalled = stalls.start(jobId);
           queue.send(message.body);
         }
       };
       try {
         const result = await runExportJob(
           { message: message.body, invocationId: `chaos-${++invocation}`, dequeueCount: message.dequeueCount, maxDequeueCount: queue.maxDequeueCount },
-          { ...runtime, jobs, log: silentLogger, faultPoint },
+          { ...runtime, ...storage, log: silentLogger, faultPoint },
         );
         if (result.outcome === 'continued') continuations++;
         if (result.outcome === 'skipped' && result.reason === 'lease lost') leaseLost++;
@@ -219,7 +202,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (!(error instanceof WorkerKilledError) && !(error instanceof RetryLaterError)) log(`worker error: ${String(error)}`);
         queue.abandon(message);
       } finally {
-        if (!stalled) releaseStall(jobId);
+        if (!everStalled) stalls.release(jobId);
       }
     }
   };
@@ -248,7 +231,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     killsByPoint,
     passesByPoint,
     continuations,
-    stalls,
+    stalls: stalls.started,
     leaseLost,
     skippedDeliveries,
     poisoned: queue.poison.length,
