@@ -22,6 +22,8 @@ export interface AzuriteOptions {
   ports?: { blob?: number; queue?: number; table?: number };
   /** Show Azurite's own output. */
   verbose?: boolean;
+  /** Keep data on disk in this folder instead of in memory (large runs); the caller removes it. */
+  location?: string;
 }
 
 export interface AzuriteInstance {
@@ -44,7 +46,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   const entry = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
   const args = [
     entry,
-    '--inMemoryPersistence',
+    ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
     '--skipApiVersionCheck',
     '--loose',
     '--disableProductStyleUrl',
