@@ -28,9 +28,11 @@ export function startBenchAzurite(): Promise<AzuriteInstance> {
 
 export interface BenchEnvOptions {
   azurite: AzuriteInstance;
-  /** Records per window (the simulator's events/hour with 60-minute windows). */
+  /** Records per window (roughly: the simulator draws them at recordsPerWindow / windowMinutes a minute). */
   recordsPerWindow: number;
   windows: number;
+  /** Window size; must divide a day. Default 60. */
+  windowMinutes?: number;
   simulator?: SimulatorOptions;
   env?: Record<string, string>;
   /** Replaces the real Graph client (the CPU workload serves recorded pages). */
@@ -53,12 +55,13 @@ function uniqueName(prefix: string): string {
 
 export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv> {
   const now = Date.parse(BENCH_NOW_ISO);
+  const windowMinutes = options.windowMinutes ?? 60;
   const sim = await startSimulator({
     seed: 'bench',
     latency: 'none',
     throttle: false,
     now: () => now,
-    volume: { [BENCH_STREAM]: options.recordsPerWindow },
+    volume: { [BENCH_STREAM]: Math.round((options.recordsPerWindow * 60) / windowMinutes) },
     ...options.simulator,
   });
   const streamSettings: Record<string, string> = {};
@@ -71,10 +74,11 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
     JOBS_TABLE: uniqueName('jobs'),
     STREAMS_TABLE: uniqueName('streams'),
     LINK_AUDIT_TABLE: uniqueName('links'),
-    BACKFILL_DAYS: '1',
+    // Two days back, so that even a one-day window lies wholly before `now`.
+    BACKFILL_DAYS: '2',
     MAX_WINDOWS_PER_TICK: String(options.windows),
     ...streamSettings,
-    [streamSettingName(BENCH_STREAM, 'WINDOW_MINUTES')]: '60',
+    [streamSettingName(BENCH_STREAM, 'WINDOW_MINUTES')]: String(windowMinutes),
     [streamSettingName(BENCH_STREAM, 'LAG_MINUTES')]: '0',
     ...options.env,
   });

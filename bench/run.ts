@@ -61,16 +61,16 @@ async function main(): Promise<void> {
     progress(`CPU cost, ${plan.cpu.recordsPerWindow} records × ${plan.cpu.repetitions}`);
     const cpu = await runCpuCost(azurite, plan.cpu);
     progress(`memory, one window of ${plan.memoryRecords} records`);
-    const small = await runOneWindow(azurite, plan.memoryRecords);
+    const small = await runOneWindow(azurite, plan.memoryRecords, 144);
     progress(`memory, one window of ${plan.memoryRecords * 10} records`);
-    const large = await runOneWindow(azurite, plan.memoryRecords * 10);
+    const large = await runOneWindow(azurite, plan.memoryRecords * 10, 1440);
 
     const rows = [
       ['workload', 'product', 'baseline', 'ratio', 'peak memory (product)'],
       [
         `pipe fill: records/s, ceiling ${concurrent.ceiling}/s`,
-        `${pipe.concurrency} jobs: ${fixed(concurrent.recordsPerSecond, 0)}/s = ${fixed(concurrent.fill)} of ceiling, ${concurrent.throttled429} × 429 in ${concurrent.requests} requests`,
-        `1 job: ${fixed(serial.recordsPerSecond, 0)}/s = ${fixed(serial.fill)} of ceiling, ${serial.throttled429} × 429 in ${serial.requests} requests`,
+        `${pipe.concurrency} jobs: ${fixed(concurrent.recordsPerSecond, 0)}/s = ${fixed(concurrent.fill)} of ceiling (requests ${fixed(concurrent.requestFill)} of limit), ${concurrent.throttled429} × 429 in ${concurrent.requests} requests`,
+        `1 job: ${fixed(serial.recordsPerSecond, 0)}/s = ${fixed(serial.fill)} of ceiling (requests ${fixed(serial.requestFill)} of limit), ${serial.throttled429} × 429 in ${serial.requests} requests`,
         `${fixed(concurrent.fill)} (×${fixed(concurrent.recordsPerSecond / serial.recordsPerSecond)} vs 1 job)`,
         memoryCell(concurrent.memory),
       ],

@@ -25,6 +25,8 @@ export interface PipeFillRun {
   /** Graph's ceiling at this time scale: 500 records/s × timeScale. */
   ceiling: number;
   fill: number;
+  /** Admitted requests per second / Graph's request limit: how full the request budget was kept. */
+  requestFill: number;
   memory: MemoryPeaks;
 }
 
@@ -64,6 +66,7 @@ export async function runPipeFill(azurite: AzuriteInstance, options: PipeFillOpt
       recordsPerSecond,
       ceiling,
       fill: recordsPerSecond / ceiling,
+      requestFill: (stats.requests - stats.throttled) / seconds / ((GRAPH_REQUESTS / GRAPH_WINDOW_SECONDS) * options.timeScale),
       memory,
     };
   } finally {
