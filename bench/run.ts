@@ -59,22 +59,36 @@ function table(rows: string[][]): string {
 const wanted = (plan: Plan, id: WorkloadId): boolean => plan.only.size === 0 || plan.only.has(id);
 const progress = (m: string): void => void process.stderr.write(`bench: ${m}\n`);
 
-async function pipeFillRow(azurite: AzuriteInstance, plan: Plan): Promise<string[]> {
+/** The limiter window factor of the margin experiment (see docs/performance.md, 429s). */
+const MARGIN_FACTOR = 1.05;
+
+async function pipeFillRows(azurite: AzuriteInstance, plan: Plan): Promise<string[][]> {
   const { pipe } = plan;
   progress(`pipe fill, ${pipe.windows} windows × ${pipe.recordsPerWindow} records, time scale ${pipe.timeScale}, ${pipe.concurrency} jobs at once`);
   const concurrent = await runPipeFill(azurite, pipe);
   progress('pipe fill baseline, one job at a time');
   const serial = await runPipeFill(azurite, { ...pipe, concurrency: 1 });
+  progress(`pipe fill experiment, ${pipe.concurrency} jobs, limiter window × ${MARGIN_FACTOR}`);
+  const margin = await runPipeFill(azurite, { ...pipe, limiterWindowFactor: MARGIN_FACTOR });
   if (concurrent.records !== serial.records) progress(`warning: ${concurrent.records} records with ${pipe.concurrency} jobs but ${serial.records} with 1`);
   const side = (run: PipeFillRun, label: string): string =>
     `${label}: ${fixed(run.recordsPerSecond, 0)}/s = ${fixed(run.fill)} of ceiling (requests ${fixed(run.requestFill)} of limit), ` +
     `${run.throttled429} × 429 in ${run.requests} requests, ${fixed(run.seconds, 1)} s`;
   return [
-    `pipe fill (time scale ${pipe.timeScale}): ${concurrent.records} records, ceiling ${concurrent.ceiling}/s`,
-    side(concurrent, `${pipe.concurrency} jobs`),
-    side(serial, '1 job'),
-    `${fixed(concurrent.fill)} (×${fixed(concurrent.recordsPerSecond / serial.recordsPerSecond)} vs 1 job)`,
-    memoryCell(concurrent.memory),
+    [
+      `pipe fill (time scale ${pipe.timeScale}): ${concurrent.records} records, ceiling ${concurrent.ceiling}/s`,
+      side(concurrent, `${pipe.concurrency} jobs`),
+      side(serial, '1 job'),
+      `${fixed(concurrent.fill)} (×${fixed(concurrent.recordsPerSecond / serial.recordsPerSecond)} vs 1 job)`,
+      memoryCell(concurrent.memory),
+    ],
+    [
+      `experiment: limiter window × ${MARGIN_FACTOR}`,
+      side(margin, `${pipe.concurrency} jobs`),
+      side(concurrent, `${pipe.concurrency} jobs, product limiter`),
+      `${fixed(margin.fill)} (×${fixed(margin.recordsPerSecond / concurrent.recordsPerSecond)} vs product)`,
+      memoryCell(margin.memory),
+    ],
   ];
 }
 
@@ -110,7 +124,7 @@ async function main(): Promise<void> {
   const azurite = await startBenchAzurite();
   try {
     const rows = [['workload', 'product', 'baseline', 'ratio', 'peak memory (product)']];
-    if (wanted(plan, 'pipe')) rows.push(await pipeFillRow(azurite, plan));
+    if (wanted(plan, 'pipe')) rows.push(...(await pipeFillRows(azurite, plan)));
     if (wanted(plan, 'cpu')) rows.push(await cpuRow(azurite, plan));
     if (wanted(plan, 'memory')) rows.push(await memoryRow(azurite, plan));
     process.stdout.write(`\n${table(rows)}\n\nnode ${process.version}, ${cpus().length} cores, ${gcAvailable() ? 'gc exposed' : 'no gc'}\n`);

@@ -13,6 +13,11 @@ export interface PipeFillOptions {
   windows: number;
   recordsPerWindow: number;
   concurrency: number;
+  /**
+   * Experiment only: the client's limiter window as a multiple of Graph's (1 = the product's setting). A factor
+   * above 1 leaves a margin for requests that reach Graph later than their grant.
+   */
+  limiterWindowFactor?: number;
 }
 
 export interface PipeFillRun {
@@ -43,7 +48,7 @@ export async function runPipeFill(azurite: AzuriteInstance, options: PipeFillOpt
     simulator: { timeScale: options.timeScale, latency: 'realistic', throttle: { requests: GRAPH_REQUESTS, windowSeconds: GRAPH_WINDOW_SECONDS } },
     env: {
       GRAPH_RATE_LIMIT_REQUESTS: String(GRAPH_REQUESTS),
-      GRAPH_RATE_LIMIT_WINDOW_SECONDS: String(GRAPH_WINDOW_SECONDS / options.timeScale),
+      GRAPH_RATE_LIMIT_WINDOW_SECONDS: String(((options.limiterWindowFactor ?? 1) * GRAPH_WINDOW_SECONDS) / options.timeScale),
     },
   });
   try {
