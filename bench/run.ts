@@ -1,0 +1,139 @@
+/**
+ * `npm run bench [-- --quick] [--time-scale N] [--only pipe,cpu,memory]`: every workload next to its baseline in one process run, printed
+ * as a table of ratios and peak memory. Absolute times on a shared machine are noise; the ratios are the result.
+ * See docs/performance.md for what each ratio means and the figures measured.
+ */
+import { cpus } from 'node:os';
+import type { AzuriteInstance } from '../dev/azurite';
+import { startBenchAzurite } from './environment';
+import { gcAvailable, MemoryPeaks } from './memorySampler';
+import { runCpuCost } from './workloads/cpuCost';
+import { runOneWindow } from './workloads/constantMemory';
+import { PipeFillRun, runPipeFill } from './workloads/pipeFill';
+
+type WorkloadId = 'pipe' | 'cpu' | 'memory';
+
+interface Plan {
+  only: Set<WorkloadId>;
+  pipe: { timeScale: number; windows: number; recordsPerWindow: number; concurrency: number };
+  cpu: { recordsPerWindow: number; repetitions: number };
+  memoryRecords: number;
+}
+
+const FULL: Plan = {
+  pipe: { timeScale: 4, windows: 8, recordsPerWindow: 4000, concurrency: 4 },
+  cpu: { recordsPerWindow: 20_000, repetitions: 3 },
+  memoryRecords: 30_000,
+  only: new Set(),
+};
+const QUICK: Plan = {
+  pipe: { timeScale: 10, windows: 3, recordsPerWindow: 3000, concurrency: 4 },
+  cpu: { recordsPerWindow: 3000, repetitions: 1 },
+  memoryRecords: 2000,
+  only: new Set(),
+};
+
+function parseArgs(argv: string[]): Plan {
+  const plan = structuredClone(argv.includes('--quick') ? QUICK : FULL);
+  const only = argv.indexOf('--only');
+  if (only >= 0) plan.only = new Set(argv[only + 1].split(',') as WorkloadId[]);
+  const scale = argv.indexOf('--time-scale');
+  if (scale >= 0) plan.pipe.timeScale = Number(argv[scale + 1]);
+  if (!(plan.pipe.timeScale > 0)) throw new Error('--time-scale needs a positive number');
+  return plan;
+}
+
+const MB = 1024 * 1024;
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const fixed = (n: number, digits = 2): string => n.toFixed(digits);
+/** Ratios of small memory figures are noise: denominators below 1 MB count as 1 MB. */
+const memoryRatio = (large: number, small: number): string => fixed(Math.max(large, MB) / Math.max(small, MB));
+const memoryCell = (m: MemoryPeaks): string => `heap +${mb(m.heapDelta)}, retained +${mb(m.retainedDelta)}, rss +${mb(m.rssDelta)}`;
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+}
+
+const wanted = (plan: Plan, id: WorkloadId): boolean => plan.only.size === 0 || plan.only.has(id);
+const progress = (m: string): void => void process.stderr.write(`bench: ${m}\n`);
+
+/** The limiter window factor of the margin experiment (see docs/performance.md, 429s). */
+const MARGIN_FACTOR = 1.05;
+
+async function pipeFillRows(azurite: AzuriteInstance, plan: Plan): Promise<string[][]> {
+  const { pipe } = plan;
+  progress(`pipe fill, ${pipe.windows} windows × ${pipe.recordsPerWindow} records, time scale ${pipe.timeScale}, ${pipe.concurrency} jobs at once`);
+  const concurrent = await runPipeFill(azurite, pipe);
+  progress('pipe fill baseline, one job at a time');
+  const serial = await runPipeFill(azurite, { ...pipe, concurrency: 1 });
+  progress(`pipe fill experiment, ${pipe.concurrency} jobs, limiter window × ${MARGIN_FACTOR}`);
+  const margin = await runPipeFill(azurite, { ...pipe, limiterWindowFactor: MARGIN_FACTOR });
+  if (concurrent.records !== serial.records) progress(`warning: ${concurrent.records} records with ${pipe.concurrency} jobs but ${serial.records} with 1`);
+  const side = (run: PipeFillRun, label: string): string =>
+    `${label}: ${fixed(run.recordsPerSecond, 0)}/s = ${fixed(run.fill)} of ceiling (requests ${fixed(run.requestFill)} of limit), ` +
+    `${run.throttled429} × 429 in ${run.requests} requests, ${fixed(run.seconds, 1)} s`;
+  return [
+    [
+      `pipe fill (time scale ${pipe.timeScale}): ${concurrent.records} records, ceiling ${concurrent.ceiling}/s`,
+      side(concurrent, `${pipe.concurrency} jobs`),
+      side(serial, '1 job'),
+      `${fixed(concurrent.fill)} (×${fixed(concurrent.recordsPerSecond / serial.recordsPerSecond)} vs 1 job)`,
+      memoryCell(concurrent.memory),
+    ],
+    [
+      `experiment: limiter window × ${MARGIN_FACTOR}`,
+      side(margin, `${pipe.concurrency} jobs`),
+      side(concurrent, `${pipe.concurrency} jobs, product limiter`),
+      `${fixed(margin.fill)} (×${fixed(margin.recordsPerSecond / concurrent.recordsPerSecond)} vs product)`,
+      memoryCell(margin.memory),
+    ],
+  ];
+}
+
+async function cpuRow(azurite: AzuriteInstance, plan: Plan): Promise<string[]> {
+  progress(`CPU cost, ${plan.cpu.recordsPerWindow} records × ${plan.cpu.repetitions}`);
+  const cpu = await runCpuCost(azurite, plan.cpu);
+  return [
+    `CPU: records per CPU-second (${cpu.recordsPerRun} records × ${plan.cpu.repetitions})`,
+    `worker: ${fixed(cpu.productRecordsPerCpuSecond, 0)}`,
+    `parse+stringify+gzip: ${fixed(cpu.baselineRecordsPerCpuSecond, 0)}`,
+    `${fixed(cpu.ratio)} (worker costs ×${fixed(1 / cpu.ratio, 1)})`,
+    memoryCell(cpu.productMemory),
+  ];
+}
+
+async function memoryRow(azurite: AzuriteInstance, plan: Plan): Promise<string[]> {
+  progress(`memory, one window of ${plan.memoryRecords} records`);
+  const small = await runOneWindow(azurite, plan.memoryRecords, 144);
+  progress(`memory, one window of ${plan.memoryRecords * 10} records`);
+  const large = await runOneWindow(azurite, plan.memoryRecords * 10, 1440);
+  return [
+    `memory: ${large.records} vs ${small.records} records`,
+    `${large.records}: ${memoryCell(large.memory)}, ${fixed(large.seconds, 1)} s`,
+    `${small.records}: ${memoryCell(small.memory)}, ${fixed(small.seconds, 1)} s`,
+    `heap ${memoryRatio(large.memory.heapDelta, small.memory.heapDelta)}, retained ${memoryRatio(large.memory.retainedDelta, small.memory.retainedDelta)}`,
+    `rss peak ${mb(Math.max(large.memory.rssPeak, small.memory.rssPeak))}`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const plan = parseArgs(process.argv.slice(2));
+  if (!gcAvailable()) progress('no --expose-gc: retained heap is not measured (run through `npm run bench`)');
+  const azurite = await startBenchAzurite();
+  try {
+    const rows = [['workload', 'product', 'baseline', 'ratio', 'peak memory (product)']];
+    if (wanted(plan, 'pipe')) rows.push(...(await pipeFillRows(azurite, plan)));
+    if (wanted(plan, 'cpu')) rows.push(await cpuRow(azurite, plan));
+    if (wanted(plan, 'memory')) rows.push(await memoryRow(azurite, plan));
+    process.stdout.write(`\n${table(rows)}\n\nnode ${process.version}, ${cpus().length} cores, ${gcAvailable() ? 'gc exposed' : 'no gc'}\n`);
+  } finally {
+    await azurite.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
