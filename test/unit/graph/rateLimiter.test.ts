@@ -93,3 +93,16 @@ describe('TokenBucketRateLimiter', () => {
     expect(processRateLimiter({ ...graph, rateLimitRequests: 7 })).not.toBe(processRateLimiter(graph));
   });
 });
+
+describe('processRateLimiter', () => {
+  it('leaves a 5% margin so requests that leave late still arrive within Graph\'s limit', async () => {
+    const { processRateLimiter, ARRIVAL_MARGIN } = await import('../../../src/graph/rateLimiter');
+    const { loadConfig } = await import('../../../src/config');
+    const config = loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', GRAPH_RATE_LIMIT_REQUESTS: '3', GRAPH_RATE_LIMIT_WINDOW_SECONDS: '2' });
+    const limiter = processRateLimiter(config.graph);
+    expect(ARRIVAL_MARGIN).toBe(0.05);
+    for (let i = 0; i < 3; i++) await limiter.acquire();
+    // The fourth grant waits for the first token: 2 s plus the 5% margin (100 ms).
+    expect(limiter.delayUntilNextGrant()).toBeGreaterThan(2000);
+  });
+});
