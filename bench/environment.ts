@@ -13,7 +13,7 @@ import { silentLogger } from '../src/export/logger';
 import { planExports } from '../src/export/planner';
 import { runExportJob, WorkerResult } from '../src/export/worker';
 import { createGraphClient, GraphClient } from '../src/graph/graphClient';
-import { TokenBucketRateLimiter } from '../src/graph/rateLimiter';
+import { createRateLimiter, TokenBucketRateLimiter } from '../src/graph/rateLimiter';
 import { STREAM_IDS, StreamId } from '../src/streams/catalog';
 import { createStorageClients } from '../src/storage/clients';
 
@@ -82,7 +82,7 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
     [streamSettingName(BENCH_STREAM, 'LAG_MINUTES')]: '0',
     ...options.env,
   });
-  const rateLimiter = new TokenBucketRateLimiter({ requests: config.graph.rateLimitRequests, windowMs: config.graph.rateLimitWindowSeconds * 1000 });
+  const rateLimiter = createRateLimiter(config.graph);
   const storage = createStorageClients(config.storage);
   const graph = options.graph ? options.graph(config) : createGraphClient(config.graph, { rateLimiter });
   const runtime = buildRuntime(config, { storage, graph, now: () => new Date(now) });

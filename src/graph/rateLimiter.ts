@@ -137,12 +137,16 @@ export const ARRIVAL_MARGIN = 0.05;
  * one budget; distinct settings (only seen in tests) get distinct limiters.
  */
 export function processRateLimiter(config: AppConfig['graph']): TokenBucketRateLimiter {
-  const windowMs = config.rateLimitWindowSeconds * 1000 * (1 + ARRIVAL_MARGIN);
-  const key = `${config.rateLimitRequests}/${windowMs}`;
+  const key = `${config.rateLimitRequests}/${config.rateLimitWindowSeconds}`;
   let limiter = processLimiters.get(key);
   if (!limiter) {
-    limiter = new TokenBucketRateLimiter({ requests: config.rateLimitRequests, windowMs });
+    limiter = createRateLimiter(config);
     processLimiters.set(key, limiter);
   }
   return limiter;
+}
+
+/** A new limiter with the configured budget and the arrival margin (the process shares one: processRateLimiter). */
+export function createRateLimiter(config: AppConfig['graph']): TokenBucketRateLimiter {
+  return new TokenBucketRateLimiter({ requests: config.rateLimitRequests, windowMs: config.rateLimitWindowSeconds * 1000 * (1 + ARRIVAL_MARGIN) });
 }

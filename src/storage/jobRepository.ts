@@ -91,6 +91,18 @@ export class JobRepository {
     return { jobs: page.map(fromEntity), continuationToken: page.continuationToken };
   }
 
+  /** Every job, newest window first (verification tools and tests). */
+  async listAll(query: Omit<JobListQuery, 'limit' | 'continuationToken'> = {}): Promise<ExportJob[]> {
+    const jobs: ExportJob[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.list({ ...query, limit: 1000, continuationToken });
+      jobs.push(...page.jobs);
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return jobs;
+  }
+
   /** Jobs that are queued or running: what the planner's sweep inspects. */
   async *listActive(): AsyncIterable<ExportJob> {
     const filter = odata`PartitionKey eq ${JOBS_PARTITION} and (status eq ${'queued'} or status eq ${'running'})`;

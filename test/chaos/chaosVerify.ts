@@ -38,7 +38,7 @@ export interface Verification {
 }
 
 export async function verifyExport(runtime: Runtime, sim: SimulatorHandle, range: { start: number; end: number }, asOf: number): Promise<Verification> {
-  const jobs = await listAllJobs(runtime);
+  const jobs = await runtime.jobs.listAll();
   const result: Verification = { streams: [], manifestsVerified: 0, filesVerified: 0, hashMismatches: [], countMismatches: [], unfinishedJobs: [], gaps: [] };
   result.unfinishedJobs = jobs.filter((j) => j.status !== 'succeeded' && j.status !== 'empty').map((j) => `${j.jobId}:${j.status}:${j.lastError?.code ?? ''}`);
   for (const stream of STREAM_IDS) {
@@ -103,13 +103,3 @@ async function readWindow(runtime: Runtime, job: ExportJob, result: Verification
   return ids;
 }
 
-async function listAllJobs(runtime: Runtime): Promise<ExportJob[]> {
-  const jobs: ExportJob[] = [];
-  let token: string | undefined;
-  do {
-    const page = await runtime.jobs.list({ limit: 500, continuationToken: token });
-    jobs.push(...page.jobs);
-    token = page.continuationToken;
-  } while (token);
-  return jobs;
-}

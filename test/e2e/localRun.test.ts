@@ -83,14 +83,7 @@ async function listAll(): Promise<ApiExport[]> {
 }
 
 async function storedJobs(): Promise<Map<string, ExportJob>> {
-  const jobs = new Map<string, ExportJob>();
-  let token: string | undefined;
-  do {
-    const page = await runtime.jobs.list({ limit: 200, continuationToken: token });
-    for (const job of page.jobs) jobs.set(job.jobId, job);
-    token = page.continuationToken;
-  } while (token);
-  return jobs;
+  return new Map((await runtime.jobs.listAll()).map((job) => [job.jobId, job]));
 }
 
 async function blobEtags(): Promise<Map<string, string>> {

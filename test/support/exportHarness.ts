@@ -83,16 +83,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       }
       return results;
     },
-    async allJobs() {
-      const jobs: ExportJob[] = [];
-      let token: string | undefined;
-      do {
-        const page = await runtime.jobs.list({ limit: 200, continuationToken: token });
-        jobs.push(...page.jobs);
-        token = page.continuationToken;
-      } while (token);
-      return jobs;
-    },
+    allJobs: () => runtime.jobs.listAll(),
     async close() {
       await sim.close();
     },
