@@ -1,8 +1,9 @@
 /** ApplicationSignIns (service principals): the admin center's 22 columns, byte for byte. No user columns. */
 import type { GraphRecord } from '../types';
 import type { CsvColumn } from './csvColumn';
-import { conditionalAccessWord, dateCell, locationCell, signInStatusWord } from './displayValues';
+import { conditionalAccessWord, dateCell } from './displayValues';
 import { cellAt } from './graphValue';
+import { signInApplicationToFailureColumns } from './signInSharedColumns';
 
 export const applicationSignInColumns: readonly CsvColumn<GraphRecord>[] = [
   { header: 'Date (UTC)', value: (r) => dateCell(r.createdDateTime) },
@@ -12,19 +13,6 @@ export const applicationSignInColumns: readonly CsvColumn<GraphRecord>[] = [
   { header: 'Service principal name', value: (r) => cellAt(r, 'servicePrincipalName') },
   { header: 'Credential key ID', value: (r) => cellAt(r, 'servicePrincipalCredentialKeyId') },
   { header: 'Credential thumbprint', value: (r) => cellAt(r, 'servicePrincipalCredentialThumbprint') },
-  { header: 'Application', value: (r) => cellAt(r, 'appDisplayName') },
-  { header: 'Application ID ', value: (r) => cellAt(r, 'appId') },
-  { header: 'App owner tenant ID', value: (r) => cellAt(r, 'appOwnerTenantId') },
-  { header: 'Resource', value: (r) => cellAt(r, 'resourceDisplayName') },
-  { header: 'Resource ID ', value: (r) => cellAt(r, 'resourceId') },
-  { header: 'Resource tenant ID', value: (r) => cellAt(r, 'resourceTenantId') },
-  { header: 'Resource owner tenant ID', value: (r) => cellAt(r, 'resourceOwnerTenantId') },
-  { header: 'Home tenant ID', value: (r) => cellAt(r, 'homeTenantId') },
-  { header: 'Home tenant name', value: (r) => cellAt(r, 'homeTenantName') },
-  { header: 'IP address', value: (r) => cellAt(r, 'ipAddress') },
-  { header: 'Location', value: locationCell },
-  { header: 'Status', value: signInStatusWord },
-  { header: 'Sign-in error code', value: (r) => cellAt(r, 'status', 'errorCode') },
-  { header: 'Failure reason', value: (r) => cellAt(r, 'status', 'failureReason') },
+  ...signInApplicationToFailureColumns,
   { header: 'Conditional Access', value: conditionalAccessWord },
 ];

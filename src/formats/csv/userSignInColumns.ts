@@ -5,8 +5,9 @@
  */
 import type { GraphRecord } from '../types';
 import type { CsvColumn } from './csvColumn';
-import { conditionalAccessWord, dateCell, locationCell, signInStatusWord, wordFor } from './displayValues';
+import { conditionalAccessWord, dateCell, wordFor } from './displayValues';
 import { at, cellAt } from './graphValue';
+import { signInApplicationToFailureColumns } from './signInSharedColumns';
 import {
   AUTHENTICATION_PROTOCOL_WORDS,
   AUTHENTICATION_REQUIREMENT_WORDS,
@@ -41,20 +42,7 @@ export const userSignInColumns: readonly CsvColumn<GraphRecord>[] = [
   { header: 'Client credential type', value: (r) => wordFor(CLIENT_CREDENTIAL_TYPE_WORDS, r.clientCredentialType) },
   { header: 'Token Protection - Sign In Session', value: (r) => wordFor(TOKEN_PROTECTION_STATUS_WORDS, tokenProtectionStatus(r)) },
   { header: 'Token Protection - Sign In Session StatusCode', value: (r) => cellAt(r, 'tokenProtectionStatusDetails', 'signInSessionStatusCode') },
-  { header: 'Application', value: (r) => cellAt(r, 'appDisplayName') },
-  { header: 'Application ID ', value: (r) => cellAt(r, 'appId') },
-  { header: 'App owner tenant ID', value: (r) => cellAt(r, 'appOwnerTenantId') },
-  { header: 'Resource', value: (r) => cellAt(r, 'resourceDisplayName') },
-  { header: 'Resource ID ', value: (r) => cellAt(r, 'resourceId') },
-  { header: 'Resource tenant ID', value: (r) => cellAt(r, 'resourceTenantId') },
-  { header: 'Resource owner tenant ID', value: (r) => cellAt(r, 'resourceOwnerTenantId') },
-  { header: 'Home tenant ID', value: (r) => cellAt(r, 'homeTenantId') },
-  { header: 'Home tenant name', value: (r) => cellAt(r, 'homeTenantName') },
-  { header: 'IP address', value: (r) => cellAt(r, 'ipAddress') },
-  { header: 'Location', value: locationCell },
-  { header: 'Status', value: signInStatusWord },
-  { header: 'Sign-in error code', value: (r) => cellAt(r, 'status', 'errorCode') },
-  { header: 'Failure reason', value: (r) => cellAt(r, 'status', 'failureReason') },
+  ...signInApplicationToFailureColumns,
   { header: 'Client app', value: (r) => cellAt(r, 'clientAppUsed') },
   { header: 'Device ID', value: (r) => cellAt(r, 'deviceDetail', 'deviceId') },
   { header: 'Browser', value: (r) => cellAt(r, 'deviceDetail', 'browser') },
