@@ -173,6 +173,8 @@ var jobsQueueName = 'export-jobs'
 var jobsTableName = 'jobs'
 var streamsTableName = 'streams'
 var linkAuditTableName = 'linkaudit'
+// One row per app per tenant: the Graph request budget every instance draws from (docs/architecture.md).
+var graphBudgetTableName = 'graphbudget'
 
 var streamEnabled = {
   audit: streamAuditEnabled
@@ -228,6 +230,7 @@ module storage 'app/storage.bicep' = {
       jobsTableName
       streamsTableName
       linkAuditTableName
+      graphBudgetTableName
     ]
     coolAfterDays: exportsCoolAfterDays
     coldAfterDays: exportsColdAfterDays
@@ -270,6 +273,7 @@ module api 'app/api.bicep' = {
     jobsTableName: jobsTableName
     streamsTableName: streamsTableName
     linkAuditTableName: linkAuditTableName
+    graphBudgetTableName: graphBudgetTableName
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
