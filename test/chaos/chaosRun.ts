@@ -13,13 +13,14 @@
 import { QueueServiceClient } from '@azure/storage-queue';
 import { startSimulator, type SimulatorHandle } from '../../dev/graph-simulator';
 import { FAULT_KINDS, type BurstOptions, type FaultKind, type PublicationOptions } from '../../dev/graph-simulator/options';
-import { buildRuntime } from '../../src/app/runtime';
+import { buildRuntime, type Runtime } from '../../src/app/runtime';
 import { loadConfig, type AppConfig } from '../../src/config';
 import type { FaultPoint } from '../../src/export/exportSession';
 import type { ExportJob } from '../../src/export/job';
 import { silentLogger } from '../../src/export/logger';
 import { planExports } from '../../src/export/planner';
 import { createGraphClient } from '../../src/graph/graphClient';
+import { createStorageClients } from '../../src/storage/clients';
 import { STREAM_IDS, StreamId } from '../../src/streams/catalog';
 import { AzuriteJobQueue } from './azuriteQueue';
 import { MemoryJobQueue, type JobQueueDriver, type QueueReport } from './chaosQueue';
@@ -134,18 +135,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const config = chaosConfig(options, sim.url, prefix, pageSize);
   const lags = Object.fromEntries(STREAM_IDS.map((s) => [s, config.streams[s].lagMinutes])) as Record<StreamId, number>;
   const settleHours = options.settleHours ?? config.recheck.afterHours;
-  const graph = createGraphClient(config.graph, { retryDelayMs: 2, maxRetryDelayMs: 40 });
   const now = (): Date => new Date(clock.now);
-  const base = buildRuntime(config, { graph, now });
-  await base.ensureReady();
-
+  const storage = createStorageClients(config.storage);
   const storageFaults = new StorageFaults(
     { fail: options.storageFaultRate ?? DEFAULT_STORAGE_FAULT_RATE, kill: options.storageKillRate ?? DEFAULT_STORAGE_KILL_RATE },
     random,
     (kind, method, client) => (kind === 'table' ? `${tableRole(config, (client as { tableName: string }).tableName)}.${method}` : `${kind}.${method}`),
     options.forceStorageFaultsAfter ?? 0,
   );
-  const planner = buildRuntime(config, { storage: storageFaults.forHost(base.storage), graph, now });
+  const hostStorage = storageFaults.forHost(storage);
+  // One Graph client for the process, on the product's shared request budget: its ledger row lives in Table storage,
+  // whose calls fail like any other (a kill there would stop every job at once, so the budget's storage only fails).
+  // Built first: the process keeps one shared budget per ledger row, and it must be this one.
+  const graph = createGraphClient(config.graph, { retryDelayMs: 2, maxRetryDelayMs: 40, ledgerTable: hostStorage.table(config.graphBudgetTable) });
+  // The run's own view (set-up, idle checks, verification): the same storage, no faults.
+  const base = buildRuntime(config, { storage, graph, now });
+  await base.ensureReady();
+  const planner = buildRuntime(config, { storage: hostStorage, graph, now });
   // The worker re-delivers a stalled worker's message through the queue, which needs the worker: bound late.
   const late: { queue?: JobQueueDriver } = {};
   const worker = new ChaosWorker({
@@ -174,8 +180,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   try {
     for (let tick = START; ; tick += TICK_MS) {
       clock.now = Math.max(clock.now, tick);
-      // Every window of the span is planned by the last planning tick; later ticks re-check, sweep and drain.
-      if (tick > lastPlanTick) for (const s of STREAM_IDS) config.streams[s].lagMinutes = 1_000_000;
+      // Once every window of the span is planned, later ticks only re-check, sweep and drain (no windows beyond it).
+      if (tick > lastPlanTick && (await spanPlanned(base, config, endOfData))) for (const s of STREAM_IDS) config.streams[s].lagMinutes = 1_000_000;
       try {
         const planned = await planExports({ ...planner, log: silentLogger });
         for (const m of planned.messages) await queue.send(m);
@@ -269,6 +275,7 @@ function chaosConfig(options: ChaosOptions, graphUrl: string, prefix: string, pa
     JOBS_TABLE: `${prefix}jobs`,
     STREAMS_TABLE: `${prefix}streams`,
     LINK_AUDIT_TABLE: `${prefix}links`,
+    GRAPH_BUDGET_TABLE: `${prefix}budget`,
     BACKFILL_DAYS: '0',
     WORKER_TIME_BUDGET_SECONDS: String(options.timeBudgetSeconds ?? 60),
     BLOCK_TARGET_BYTES: String(options.blockTargetBytes ?? 256 * 1024),
@@ -303,6 +310,7 @@ function tableRole(config: AppConfig, tableName: string): string {
   if (tableName === config.jobsTable) return 'jobs';
   if (tableName === config.streamsTable) return 'streams';
   if (tableName === config.linkAuditTable) return 'links';
+  if (tableName === config.graphBudgetTable) return 'budget';
   return `table(${tableName})`;
 }
 
@@ -322,6 +330,16 @@ function faultReport(stats: ReturnType<SimulatorHandle['stats']>): GraphFaultRep
 
 export function sum(values: Record<string, number>): number {
   return Object.values(values).reduce((a, b) => a + b, 0);
+}
+
+/** Whether every enabled stream's watermark reached the end of the span (a failed planner tick may have held it back). */
+async function spanPlanned(runtime: Runtime, config: AppConfig, endOfData: number): Promise<boolean> {
+  for (const stream of STREAM_IDS) {
+    if (!config.streams[stream].enabled) continue;
+    const state = await runtime.streams.get(stream);
+    if (!state || Date.parse(state.watermark) < endOfData) return false;
+  }
+  return true;
 }
 
 async function hasActiveJobs(active: AsyncIterable<ExportJob>): Promise<boolean> {
