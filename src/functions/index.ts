@@ -2,6 +2,7 @@
 import './scheduleExports';
 import './runExportJob';
 import './exportsApi';
+import './purgeLinkAudit';
 // Last: the catch-all answers what no route above takes.
 import './routeFallback';
 
