@@ -9,7 +9,7 @@
 // | exports                       | exports writer (custom: read, create, write) | exports (no delete, no tags)     |
 // | download links                | Storage Blob Delegator                       | account (user delegation key)    |
 // | job queue and poison queue    | Storage Queue Data Contributor               | each queue                       |
-// | jobs, streams                 | Storage Table Data Contributor               | each table                       |
+// | jobs, streams, graphbudget    | Storage Table Data Contributor               | each table                       |
 // | link audit                    | link audit appender (custom: read, insert, delete) | linkaudit (rows never altered) |
 // | telemetry                     | Monitoring Metrics Publisher                 | Application Insights component   |
 
@@ -34,7 +34,7 @@ param exportsContainerName string
 @description('The job queue and its poison queue.')
 param queueNames array
 
-@description('Tables of job and stream state (read and written freely).')
+@description('Tables of job and stream state and the Graph request budget (read and written freely).')
 param stateTableNames array
 
 @description('Table of issued download links (appended to, never altered).')
@@ -52,7 +52,7 @@ var roles = {
   // The queue trigger reads and deletes job messages, the output binding and continuations add them, and the host
   // moves failed messages to the poison queue.
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  // Job rows and stream watermarks: read, insert, etag-guarded update, delete.
+  // Job rows, stream watermarks and the Graph request budget: read, insert, etag-guarded update, delete.
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   // Application Insights has local auth disabled; ingestion with an Entra token needs this role on the component.
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -221,7 +221,7 @@ resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
       principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
-      description: 'Job and stream state (${tableName}).'
+      description: 'Job and stream state, Graph request budget (${tableName}).'
     }
   }
 ]

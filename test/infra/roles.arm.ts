@@ -77,10 +77,10 @@ describe('role assignments', () => {
     }
   });
 
-  test('queues and tables: contributor roles on each queue and state table only', () => {
+  test('queues and tables: contributor roles on each queue and on the state and budget tables only', () => {
     expect(scopesOf(BUILT_IN.storageQueueDataContributor).map((s) => s.split('/').pop()).sort()).toEqual(['export-jobs', 'export-jobs-poison']);
     for (const scope of scopesOf(BUILT_IN.storageQueueDataContributor)) expect(scope).toMatch(under('queueServices/default/queues/[a-z-]+'));
-    expect(scopesOf(BUILT_IN.storageTableDataContributor).map((s) => s.split('/').pop()).sort()).toEqual(['jobs', 'streams']);
+    expect(scopesOf(BUILT_IN.storageTableDataContributor).map((s) => s.split('/').pop()).sort()).toEqual(['graphbudget', 'jobs', 'streams']);
     for (const scope of scopesOf(BUILT_IN.storageTableDataContributor)) expect(scope).toMatch(under('tableServices/default/tables/[a-z]+'));
   });
 
