@@ -2,5 +2,6 @@
 import './scheduleExports';
 import './runExportJob';
 import './exportsApi';
+import './adhocExports';
 
 export { registeredFunctions } from './registry';

@@ -4,6 +4,7 @@
  */
 import { odata, TableClient } from '@azure/data-tables';
 import type { FormatId } from '../config';
+import type { ExportFilters } from '../export/filters';
 import type { ExportJob, JobCheckpoint, JobResult, JobStatus, PreviousRevision } from '../export/job';
 import { jobRowKey } from '../export/jobIds';
 import type { StreamId } from '../streams/catalog';
@@ -151,7 +152,7 @@ function toEntity(job: ExportJob): JobEntity {
     rechecked: job.rechecked,
   };
   if (job.previous) entity.previous = JSON.stringify(job.previous);
-  if (job.filter) entity.filter = job.filter;
+  if (job.filters) entity.filters = JSON.stringify(job.filters);
   if (job.leaseOwner) entity.leaseOwner = job.leaseOwner;
   if (job.leaseExpiresAt) entity.leaseExpiresAt = job.leaseExpiresAt;
   if (job.finishedAt) entity.finishedAt = job.finishedAt;
@@ -178,7 +179,7 @@ function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
     windowStart: str('windowStart') ?? '',
     windowEnd: str('windowEnd') ?? '',
     formats: (str('formats') ?? '').split(',').filter(Boolean) as FormatId[],
-    filter: str('filter'),
+    filters: str('filters') ? (JSON.parse(str('filters') as string) as ExportFilters) : undefined,
     status: str('status') as JobStatus,
     createdAt: str('createdAt') ?? '',
     updatedAt: str('updatedAt') ?? '',

@@ -1,0 +1,43 @@
+/**
+ * The one translation between @azure/functions' HttpRequest and the API's own request shape (src/api/http.ts), and
+ * the wrapper every HTTP function uses: runtime ready, handler run, any error turned into the JSON error shape.
+ */
+import { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { getRuntime, Runtime } from '../app/runtime';
+import { ApiRequest, ApiResponse, handled } from '../api/http';
+
+export function toApiRequest(request: HttpRequest): ApiRequest {
+  return {
+    method: request.method,
+    url: request.url,
+    query: request.query,
+    params: request.params,
+    header: (name) => request.headers.get(name),
+    body: () => bodyChunks(request),
+  };
+}
+
+async function* bodyChunks(request: HttpRequest): AsyncIterable<Uint8Array> {
+  if (!request.body) return;
+  const reader = request.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value as Uint8Array;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** An HTTP handler over the API's shapes: `run` gets the request, the process's runtime and the invocation. */
+export function adaptHttp(run: (request: ApiRequest, runtime: Runtime, context: InvocationContext) => Promise<ApiResponse>) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    return handled(async () => {
+      const runtime = getRuntime();
+      await runtime.ensureReady();
+      return run(toApiRequest(request), runtime, context);
+    }, (m) => context.error(m));
+  };
+}
