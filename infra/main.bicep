@@ -86,11 +86,8 @@ param streamProvisioningEnabled bool = true
 
 // ---------- HTTP API authentication ----------
 
-@description('Application (client) id of an Entra app registration for the HTTP API. Set it to turn on App Service Authentication (Entra tokens required, 401 otherwise); empty = function keys only.')
+@description('Application (client) id of an Entra app registration for the HTTP API. Set it to turn on App Service Authentication (Entra tokens required, 401 otherwise) and API_AUTHENTICATION=appService (app roles Exports.Read / Exports.Run required); empty = function keys only.')
 param apiClientId string = ''
-
-@description('API_REQUIRED_ROLE: app role callers must hold when App Service Authentication is on; the app checks it in x-ms-client-principal.')
-param apiRequiredRole string = 'Exports.Read'
 
 // ---------- Storage, retention, immutability ----------
 
@@ -287,7 +284,6 @@ module api 'app/api.bicep' = {
     streamManagedIdentitySignInsEnabled: streamManagedIdentitySignInsEnabled
     streamProvisioningEnabled: streamProvisioningEnabled
     apiClientId: apiClientId
-    apiRequiredRole: apiRequiredRole
   }
   // The containers, queues and tables exist and the roles are granted before the host first starts.
   dependsOn: [

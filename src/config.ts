@@ -68,10 +68,21 @@ export interface AppConfig {
     enabled: boolean;
     afterHours: number;
   };
-  api: {
-    /** When set, callers must carry this app role (App Service Authentication's x-ms-client-principal). */
-    requiredRole?: string;
-  };
+  api: ApiAuthSettings;
+}
+
+/** How the HTTP API knows its callers (src/api/callerIdentity.ts). */
+export interface ApiAuthSettings {
+  /**
+   * `appService`: every caller must be signed in through App Service Authentication and hold the route's app role
+   * (`Exports.Read` or `Exports.Run`). `functionKey`: the function key is the only guard.
+   */
+  authentication: 'functionKey' | 'appService';
+  /**
+   * The platform's `WEBSITE_AUTH_ENABLED`: App Service Authentication runs in front of the app, so the
+   * `x-ms-client-principal` headers are the platform's, not the client's. Never set by the app or its template.
+   */
+  platformAuthentication: boolean;
 }
 
 export class ConfigError extends Error {
@@ -200,10 +211,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
       enabled: read(env, 'RECHECK_ENABLED', boolSetting, 'false'),
       afterHours: read(env, 'RECHECK_AFTER_HOURS', intSetting(1, 24 * 29), '24'),
     },
-    api: {
-      requiredRole: optional(env, 'API_REQUIRED_ROLE'),
-    },
+    api: readApiAuth(env),
   };
+}
+
+/**
+ * `API_AUTHENTICATION=appService` is accepted only when the platform says App Service Authentication is on
+ * (`WEBSITE_AUTH_ENABLED`, parsed like the Functions host parses it): otherwise the principal headers the app would
+ * check could be written by any caller.
+ */
+function readApiAuth(env: Env): ApiAuthSettings {
+  const authentication = read(env, 'API_AUTHENTICATION', z.enum(['functionKey', 'appService']), 'functionKey');
+  const platformAuthentication = optional(env, 'WEBSITE_AUTH_ENABLED')?.toLowerCase() === 'true';
+  if (authentication === 'appService' && !platformAuthentication) {
+    throw new ConfigError(
+      'API_AUTHENTICATION',
+      'is appService but App Service Authentication is not on for this app (the platform\'s WEBSITE_AUTH_ENABLED is not True): turn it on (template parameter apiClientId, docs/deploy.md) or set API_AUTHENTICATION=functionKey',
+    );
+  }
+  return { authentication, platformAuthentication };
 }
 
 const containerName = z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'must be a valid blob container name');
@@ -281,7 +307,8 @@ export function configSettingNames(): string[] {
     'LICENCE_RETRY_LIMIT',
     'RECHECK_ENABLED',
     'RECHECK_AFTER_HOURS',
-    'API_REQUIRED_ROLE',
+    'API_AUTHENTICATION',
+    'WEBSITE_AUTH_ENABLED',
   ];
   for (const id of STREAM_IDS) {
     names.push(streamSettingName(id, 'ENABLED'), streamSettingName(id, 'WINDOW_MINUTES'), streamSettingName(id, 'LAG_MINUTES'));

@@ -10,17 +10,17 @@ import { compileExportFilters, FilterError, parseExportFilters } from '../export
 import type { JobMessage } from '../export/job';
 import type { JobRepository } from '../storage/jobRepository';
 import { STREAM_IDS } from '../streams/catalog';
-import { formatInstant, instantFromDate, TICKS_PER_MINUTE } from '../time/instant';
-import { identifyCaller } from './callerIdentity';
-import { ApiError, ApiRequest, ApiResponse, json } from './http';
-import { INSTANT_HINT, parseApiInstant } from './instants';
-import { readJsonObject } from './jsonBody';
+import { formatInstant, instantFromDate, parseInstant, TICKS_PER_MINUTE } from '../time/instant';
+import { ApiAuthSettings, authorize } from './callerIdentity';
+import { ApiError, ApiRequest, ApiResponse, echo, json } from './http';
+import { isoInstantParam, parseQuery } from './query';
+import { readJsonBody } from './requestBody';
 
 export interface AdhocExportDeps {
   jobs: JobRepository;
   defaultFormats: readonly FormatId[];
   retentionDays: number;
-  requiredRole?: string;
+  auth: ApiAuthSettings;
   now: () => Date;
 }
 
@@ -29,14 +29,8 @@ export const MAX_REQUEST_BYTES = 16 * 1024;
 
 const FIELDS = ['stream', 'from', 'to', 'filters', 'formats'] as const;
 
-const instant = z.string().max(40).transform((value, ctx) => {
-  const ticks = parseApiInstant(value);
-  if (ticks === undefined) {
-    ctx.addIssue({ code: 'custom', message: INSTANT_HINT });
-    return z.NEVER;
-  }
-  return ticks;
-});
+const instant = z.string().max(40).pipe(isoInstantParam).transform((text) => parseInstant(text));
+const EXAMPLE = '{"stream": "audit", "from": "2026-11-28T06:00:00Z", "to": "2026-11-28T09:00:00Z", "filters": {"category": "UserManagement"}}';
 
 const body = z.object({
   stream: z.enum(STREAM_IDS, { message: `must be one of ${STREAM_IDS.join(', ')}` }),
@@ -51,29 +45,28 @@ const body = z.object({
 });
 
 export async function startAdhocExport(request: ApiRequest, deps: AdhocExportDeps): Promise<{ response: ApiResponse; messages: JobMessage[] }> {
-  const caller = identifyCaller(request, deps.requiredRole);
-  for (const key of request.query.keys()) {
-    if (key !== 'code') throw new ApiError(400, 'UnknownParameter', `Unknown query parameter "${key.slice(0, 50)}"; send the export request as a JSON body.`, key.slice(0, 50));
-  }
-  const raw = await readJsonObject(request, MAX_REQUEST_BYTES);
+  const caller = authorize(request, 'Exports.Run', deps.auth);
+  parseQuery(z.object({}), request.query);
+  const raw = (await readJsonBody(request, z.record(z.string(), z.unknown()), { maxBytes: MAX_REQUEST_BYTES, example: EXAMPLE })) as Record<string, unknown>;
   const unknown = Object.keys(raw).find((key) => !(FIELDS as readonly string[]).includes(key));
   if (unknown !== undefined) {
-    throw new ApiError(400, 'UnknownField', `Unknown field "${unknown.slice(0, 50)}"; an export request has ${FIELDS.join(', ')}.`, unknown.slice(0, 50));
+    throw fieldError('UnknownField', unknown.slice(0, 50), `Unknown field ${echo(unknown, 50)}; an export request has ${FIELDS.join(', ')}.`);
   }
   const parsed = body.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') || 'body';
     const message = raw[field] === undefined && issue.path.length === 1 ? 'is required' : issue.message;
-    throw new ApiError(400, 'InvalidField', `"${field}" ${message}.`, field);
+    throw fieldError('InvalidField', field, `"${field}" ${message}.`);
   }
   const { stream, from, to } = parsed.data;
-  if (to <= from) throw new ApiError(400, 'InvalidField', `"to" must be after "from" (the range is [from, to), and it is ${to === from ? 'empty' : 'reversed'}).`, 'to');
+  if (to <= from) throw fieldError('InvalidField', 'to', `"to" must be after "from" (the range is [from, to), and it is ${to === from ? 'empty' : 'reversed'}).`);
   const now = instantFromDate(deps.now());
-  if (to > now) throw new ApiError(400, 'InvalidField', `"to" is in the future; Graph holds records up to now (${formatInstant(now - (now % TICKS_PER_MINUTE))}).`, 'to');
+  if (to > now) throw fieldError('InvalidField', 'to', `"to" is in the future; Graph holds records up to now (${formatInstant(now - (now % TICKS_PER_MINUTE))}).`);
   const oldest = now - BigInt(deps.retentionDays) * 24n * 60n * TICKS_PER_MINUTE;
   if (from < oldest) {
-    throw new ApiError(400, 'InvalidField', `"from" is beyond Entra's retention: Graph keeps ${deps.retentionDays} days (ENTRA_RETENTION_DAYS), so the oldest start is ${formatInstant(oldest - (oldest % TICKS_PER_MINUTE) + TICKS_PER_MINUTE)}.`, 'from');
+    const earliest = formatInstant(oldest - (oldest % TICKS_PER_MINUTE) + TICKS_PER_MINUTE);
+    throw fieldError('InvalidField', 'from', `"from" is beyond Entra's retention: Graph keeps ${deps.retentionDays} days (ENTRA_RETENTION_DAYS), so the earliest start is ${earliest}.`);
   }
   let filters;
   try {
@@ -81,8 +74,7 @@ export async function startAdhocExport(request: ApiRequest, deps: AdhocExportDep
   } catch (error) {
     if (!(error instanceof FilterError)) throw error;
     const field = error.filter === 'filters' ? 'filters' : `filters.${error.filter}`;
-    const code = error.reason === 'unknown' ? 'UnknownField' : 'InvalidField';
-    throw new ApiError(400, code, `"${field}" ${error.message}.`, field);
+    throw fieldError(error.reason === 'unknown' ? 'UnknownField' : 'InvalidField', field, `${echo(field, 60)} ${error.message}.`);
   }
   const job = newAdhocJob({ stream, from, to, filters, formats: parsed.data.formats ?? [...deps.defaultFormats] }, deps.now());
   if (!(await deps.jobs.insertIfAbsent(job))) throw new Error(`On-demand job id ${job.jobId} already exists`);
@@ -107,4 +99,8 @@ export async function startAdhocExport(request: ApiRequest, deps: AdhocExportDep
     },
     messages: [{ jobId: job.jobId, continuation: 0 }],
   };
+}
+
+function fieldError(code: 'InvalidField' | 'UnknownField', field: string, message: string): ApiError {
+  return new ApiError(400, code, message, {}, field);
 }

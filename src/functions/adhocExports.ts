@@ -8,7 +8,7 @@ export const startAdhocExportHandler = adaptHttp(async (request, runtime, contex
     jobs: runtime.jobs,
     defaultFormats: runtime.config.formats,
     retentionDays: runtime.config.retentionDays,
-    requiredRole: runtime.config.api.requiredRole,
+    auth: runtime.config.api,
     now: runtime.now,
   });
   context.extraOutputs.set(jobsQueueOutput, messages);

@@ -13,7 +13,7 @@ function apiDeps(runtime: Runtime): ExportsApiDeps {
     signer: runtime.signer,
     container: runtime.config.exportsContainer,
     linkExpiryMinutes: runtime.config.linkExpiryMinutes,
-    requiredRole: runtime.config.api.requiredRole,
+    auth: runtime.config.api,
     now: runtime.now,
   };
 }

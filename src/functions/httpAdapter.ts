@@ -13,22 +13,8 @@ export function toApiRequest(request: HttpRequest): ApiRequest {
     query: request.query,
     params: request.params,
     header: (name) => request.headers.get(name),
-    body: () => bodyChunks(request),
+    body: async () => Buffer.from(await request.arrayBuffer()),
   };
-}
-
-async function* bodyChunks(request: HttpRequest): AsyncIterable<Uint8Array> {
-  if (!request.body) return;
-  const reader = request.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value as Uint8Array;
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }
 
 /** An HTTP handler over the API's shapes: `run` gets the request, the process's runtime and the invocation. */
