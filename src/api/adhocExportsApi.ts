@@ -47,7 +47,8 @@ const body = z.object({
 export async function startAdhocExport(request: ApiRequest, deps: AdhocExportDeps): Promise<{ response: ApiResponse; messages: JobMessage[] }> {
   const caller = authorize(request, 'Exports.Run', deps.auth);
   parseQuery(z.object({}), request.query);
-  const raw = (await readJsonBody(request, z.record(z.string(), z.unknown()), { maxBytes: MAX_REQUEST_BYTES, example: EXAMPLE })) as Record<string, unknown>;
+  // As parsed (JSON.parse keeps a "__proto__" key as an own property, which a zod record would drop).
+  const raw = (await readJsonBody(request, z.unknown(), { maxBytes: MAX_REQUEST_BYTES, example: EXAMPLE })) as Record<string, unknown>;
   const unknown = Object.keys(raw).find((key) => !(FIELDS as readonly string[]).includes(key));
   if (unknown !== undefined) {
     throw fieldError('UnknownField', unknown.slice(0, 50), `Unknown field ${echo(unknown, 50)}; an export request has ${FIELDS.join(', ')}.`);
