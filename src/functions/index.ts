@@ -3,6 +3,8 @@ import './scheduleExports';
 import './runExportJob';
 import './exportsApi';
 import './adhocExports';
+import './streamsApi';
+import './downloadPage';
 // Last: the catch-all answers what no route above takes.
 import './routeFallback';
 
