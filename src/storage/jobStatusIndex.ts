@@ -48,7 +48,24 @@ export interface JobIndexEntry {
   etag?: string;
 }
 
-type IndexEntity = Record<string, unknown> & JobIndexEntry & { partitionKey: string; rowKey: string };
+/**
+ * The stored index row. Its properties carry an `ix` prefix, so a query over job properties (`status eq 'failed'`)
+ * can never match an index row even without JOB_ROWS_ONLY.
+ */
+type IndexEntity = Record<string, unknown> & {
+  partitionKey: string;
+  rowKey: string;
+  ixJobId: string;
+  ixKind: string;
+  ixStream: string;
+  ixStatus: string;
+  ixWindowStart: string;
+  ixWindowEnd: string;
+  ixQueuedAt: string;
+  ixUpdatedAt: string;
+  ixLeaseExpiresAt?: string;
+  ixLastErrorCode?: string;
+};
 
 export function indexRowKey(status: JobStatus, stream: StreamId, jobRowKey: string): string {
   return `${PREFIX}${status}|${stream}|${jobRowKey}`;
@@ -71,17 +88,17 @@ function indexEntity(partitionKey: string, jobRowKey: string, job: ExportJob): I
   const entity: IndexEntity = {
     partitionKey,
     rowKey: indexRowKey(job.status, job.stream, jobRowKey),
-    jobId: job.jobId,
-    kind: job.kind,
-    stream: job.stream,
-    status: job.status,
-    windowStart: job.windowStart,
-    windowEnd: job.windowEnd,
-    queuedAt: job.queuedAt,
-    updatedAt: job.updatedAt,
+    ixJobId: job.jobId,
+    ixKind: job.kind,
+    ixStream: job.stream,
+    ixStatus: job.status,
+    ixWindowStart: job.windowStart,
+    ixWindowEnd: job.windowEnd,
+    ixQueuedAt: job.queuedAt,
+    ixUpdatedAt: job.updatedAt,
   };
-  if (job.leaseExpiresAt) entity.leaseExpiresAt = job.leaseExpiresAt;
-  if (job.lastError) entity.lastErrorCode = job.lastError.code;
+  if (job.leaseExpiresAt) entity.ixLeaseExpiresAt = job.leaseExpiresAt;
+  if (job.lastError) entity.ixLastErrorCode = job.lastError.code;
   return entity;
 }
 
@@ -136,17 +153,18 @@ export class JobStatusIndex {
 }
 
 function fromEntity(entity: IndexEntity & { etag?: string }): JobIndexEntry {
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   return {
-    jobId: entity.jobId,
-    kind: entity.kind === 'adhoc' ? 'adhoc' : 'scheduled',
-    stream: entity.stream,
-    status: entity.status,
-    windowStart: entity.windowStart,
-    windowEnd: entity.windowEnd,
-    queuedAt: entity.queuedAt,
-    updatedAt: entity.updatedAt,
-    leaseExpiresAt: typeof entity.leaseExpiresAt === 'string' ? entity.leaseExpiresAt : undefined,
-    lastErrorCode: typeof entity.lastErrorCode === 'string' ? entity.lastErrorCode : undefined,
+    jobId: entity.ixJobId,
+    kind: entity.ixKind === 'adhoc' ? 'adhoc' : 'scheduled',
+    stream: entity.ixStream as StreamId,
+    status: entity.ixStatus as JobStatus,
+    windowStart: entity.ixWindowStart,
+    windowEnd: entity.ixWindowEnd,
+    queuedAt: entity.ixQueuedAt,
+    updatedAt: entity.ixUpdatedAt,
+    leaseExpiresAt: text(entity.ixLeaseExpiresAt),
+    lastErrorCode: text(entity.ixLastErrorCode),
     etag: entity.etag,
   };
 }
