@@ -244,6 +244,7 @@ export class ExportSession {
       job: this.job,
       stream: this.stream,
       firstUrl: this.listUrl(this.end),
+      filter: this.filter,
       files,
       counts,
       truncation: this.checkpoint.truncation,
