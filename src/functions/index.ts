@@ -2,6 +2,10 @@
 import './scheduleExports';
 import './runExportJob';
 import './exportsApi';
+import './adhocExports';
+import './streamsApi';
+import './downloadPage';
+import './purgeLinkAudit';
 // Last: the catch-all answers what no route above takes.
 import './routeFallback';
 
