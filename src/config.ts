@@ -52,6 +52,8 @@ export interface AppConfig {
   schedule: string;
   backfillDays: number;
   retentionDays: number;
+  /** Days before the retention edge at which windows not yet exported are warned about (ExportWindowAtRisk). */
+  retentionWarningDays: number;
   maxWindowsPerTick: number;
   streams: Record<StreamId, StreamSettings>;
   formats: FormatId[];
@@ -172,6 +174,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (backfillDays > retentionDays) {
     throw new ConfigError('BACKFILL_DAYS', `is ${backfillDays} but Entra keeps only ${retentionDays} days (ENTRA_RETENTION_DAYS)`);
   }
+  const retentionWarningDays = read(env, 'RETENTION_WARNING_DAYS', intSetting(1, 29), '3');
+  if (retentionWarningDays >= retentionDays) {
+    throw new ConfigError('RETENTION_WARNING_DAYS', `is ${retentionWarningDays} but must be less than ENTRA_RETENTION_DAYS (${retentionDays})`);
+  }
   const timeBudgetSeconds = read(env, 'WORKER_TIME_BUDGET_SECONDS', intSetting(10, 7200), '1200');
   const leaseSeconds = read(env, 'JOB_LEASE_SECONDS', intSetting(30, 7200), '600');
   return {
@@ -195,6 +201,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     schedule: read(env, 'EXPORT_SCHEDULE', ncrontab, '0 */5 * * * *'),
     backfillDays,
     retentionDays,
+    retentionWarningDays,
     maxWindowsPerTick: read(env, 'MAX_WINDOWS_PER_TICK', intSetting(1, 10000), '200'),
     streams,
     formats,
@@ -296,6 +303,7 @@ export function configSettingNames(): string[] {
     'EXPORT_SCHEDULE',
     'BACKFILL_DAYS',
     'ENTRA_RETENTION_DAYS',
+    'RETENTION_WARNING_DAYS',
     'MAX_WINDOWS_PER_TICK',
     'EXPORT_FORMATS',
     'CSV_NEUTRALIZE_FORMULAS',

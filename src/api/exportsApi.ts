@@ -137,7 +137,7 @@ function summary(job: ExportJob): Record<string, unknown> {
     records: job.result?.counts.records ?? null,
     createdAt: job.createdAt,
     finishedAt: job.finishedAt ?? null,
-    error: job.lastError && (job.status === 'failed' || job.status === 'outsideRetention' || job.status === 'queued') ? job.lastError : null,
+    error: job.lastError && (job.status === 'failed' || job.status === 'lostToRetention' || job.status === 'queued') ? job.lastError : null,
     href: `/api/exports/${job.jobId}`,
   };
 }

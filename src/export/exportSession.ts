@@ -21,6 +21,7 @@ import { blobBaseName, manifestBlobName } from './jobIds';
 import type { Logger } from './logger';
 import { buildManifest, writeManifest } from './manifest';
 import { OutputFiles } from './outputFiles';
+import { Scheduler, withLeaseRenewal } from './leaseKeeper';
 import { RecordSieve } from './recordSieve';
 import type { GraphRecord } from '../formats/types';
 
@@ -37,6 +38,8 @@ export interface SessionDeps {
   saveCheckpoint: (checkpoint: JobCheckpoint) => Promise<void>;
   /** Renews the lease without a new checkpoint. */
   renewLease: () => Promise<void>;
+  /** Timer for lease renewals during a Graph call (tests replace it). */
+  schedule?: Scheduler;
   faultPoint?: (point: FaultPoint) => void;
 }
 
@@ -132,7 +135,9 @@ export class ExportSession {
             return false;
           }
           await this.renewIfDue();
-          const page = await this.deps.graph.getPage(url);
+          const pageUrl: string = url;
+          // One page with its retries and Retry-After waits may outlast the lease: it is renewed while the call runs.
+          const page = await withLeaseRenewal((signal) => this.deps.graph.getPage(pageUrl, signal), this.deps.renewLease, this.leaseRenewalMs(), this.deps.schedule);
           this.counts.pages++;
           this.counts.requests += page.attempts;
           this.counts.throttled += page.throttled;
@@ -258,6 +263,11 @@ export class ExportSession {
   /** 120% of the budget: the invocation stops here even without progress (keep it below host.json functionTimeout). */
   private hardLimitReached(): boolean {
     return this.deps.now().getTime() - this.invocationStartedAt >= this.deps.config.worker.timeBudgetSeconds * 1200;
+  }
+
+  /** A third of the lease: two renewals can fail (a storage hiccup) before another invocation could take over. */
+  private leaseRenewalMs(): number {
+    return (this.deps.config.worker.leaseSeconds * 1000) / 3;
   }
 
   private checkpointDue(): boolean {

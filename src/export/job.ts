@@ -5,18 +5,18 @@
  *   queued ──claim──▶ running ──complete──▶ succeeded | empty
  *     ▲                 │ ├──yield (time budget)──▶ queued (continuation message)
  *     │                 │ ├──fail──▶ failed (Graph error code, message)
- *     └──requeue────────┘ └──outsideRetention──▶ outsideRetention (window no longer held by Entra)
+ *     └──requeue────────┘ └──lostToRetention──▶ lostToRetention (window no longer held by Entra)
  *
- * Terminal states: succeeded, empty, failed, outsideRetention. A failed job can be re-queued by an operator.
+ * Terminal states: succeeded, empty, failed, lostToRetention. A failed job can be re-queued by an operator.
  */
 import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
 import type { StagedFileState } from '../storage/stagedBlobFile';
 import type { TruncationCounts } from '../formats/types';
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'empty', 'failed', 'outsideRetention'] as const;
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'empty', 'failed', 'lostToRetention'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'empty', 'failed', 'outsideRetention'];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'empty', 'failed', 'lostToRetention'];
 
 export type JobKind = 'scheduled' | 'adhoc';
 
@@ -116,6 +116,10 @@ export interface ExportJob {
   invocations: number;
   continuations: number;
   licenceFailures: number;
+  /** Times the planner re-queued this job after a failure with an automatic-retry code (failurePolicy.ts). */
+  autoRetries?: number;
+  /** When a failed job becomes due for its next automatic retry (absent: no automatic retry). */
+  retryAt?: string;
   revision: number;
   /** `recheck`: a later pass over a settled window that keeps the current files unless Graph's records changed. */
   mode: 'export' | 'recheck';
@@ -207,16 +211,42 @@ export function complete(job: ExportJob, result: JobResult, now: Date): ExportJo
   };
 }
 
-export function fail(job: ExportJob, error: JobError, now: Date): ExportJob {
+/** The job gave up: `retryAt` when the planner should try it again by itself (an automatic-retry code). */
+export function fail(job: ExportJob, error: JobError, now: Date, retryAt?: Date): ExportJob {
   return {
     ...job,
-    status: error.code === 'OutsideRetention' ? 'outsideRetention' : 'failed',
+    status: 'failed',
     lastError: error,
+    retryAt: retryAt?.toISOString(),
     leaseOwner: undefined,
     leaseExpiresAt: undefined,
     finishedAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+}
+
+/**
+ * The window's start passed Entra's retention edge before it was exported (Graph refused it, or the planner saw the
+ * edge pass while the job was queued or failed): nothing can recover it. Terminal, counted per stream.
+ */
+export function loseToRetention(job: ExportJob, error: JobError, now: Date): ExportJob {
+  return {
+    ...job,
+    status: 'lostToRetention',
+    lastError: error,
+    retryAt: undefined,
+    checkpoint: undefined,
+    leaseOwner: undefined,
+    leaseExpiresAt: undefined,
+    finishedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** The planner's automatic retry of a failed job: it resumes from its checkpoint, if it has one. */
+export function retryAfterFailure(job: ExportJob, now: Date): ExportJob {
+  if (job.status !== 'failed') throw new Error(`Job ${job.jobId} is ${job.status}; only failed jobs are retried`);
+  return { ...requeue(job, now), autoRetries: (job.autoRetries ?? 0) + 1, retryAt: undefined, licenceFailures: 0 };
 }
 
 /** Put a job back on the queue: a lost message, an expired lease, or an operator's re-run of a failed job. */
@@ -228,7 +258,7 @@ export function requeue(job: ExportJob, now: Date): ExportJob {
     leaseExpiresAt: undefined,
     queuedAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    ...(isTerminal(job.status) ? { finishedAt: undefined, licenceFailures: 0 } : {}),
+    ...(isTerminal(job.status) ? { finishedAt: undefined, licenceFailures: 0, retryAt: undefined } : {}),
   };
 }
 
@@ -239,7 +269,7 @@ export function requeue(job: ExportJob, now: Date): ExportJob {
 export function rerun(job: ExportJob, now: Date): ExportJob {
   if (!isTerminal(job.status)) throw new Error(`Job ${job.jobId} is ${job.status}; only finished jobs can be re-run`);
   const fresh = job.result || job.checkpoint ? job.revision + 1 : job.revision;
-  return { ...requeue(job, now), revision: fresh, mode: 'export', previous: undefined, checkpoint: undefined, result: undefined, lastError: undefined, licenceFailures: 0 };
+  return { ...requeue(job, now), revision: fresh, mode: 'export', previous: undefined, checkpoint: undefined, result: undefined, lastError: undefined, licenceFailures: 0, autoRetries: 0 };
 }
 
 /** Starts a re-check pass over a finished window; its current files stay downloadable meanwhile. */
@@ -273,6 +303,11 @@ export function recheckUnchanged(job: ExportJob, now: Date): ExportJob {
     finishedAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+}
+
+/** A re-check (or re-run) pass that cannot finish, because its window left retention: the current revision stands. */
+export function abandonPass(job: ExportJob, error: JobError, now: Date): ExportJob {
+  return { ...recheckUnchanged(job, now), lastError: error, retryAt: undefined };
 }
 
 /** The queue message: only a nudge. All state lives in the job row, so duplicates and stale messages are harmless. */

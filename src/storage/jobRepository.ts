@@ -78,7 +78,8 @@ export class JobRepository {
   async list(query: JobListQuery): Promise<JobPage> {
     const clauses = [odata`PartitionKey eq ${JOBS_PARTITION}`];
     if (query.stream) clauses.push(odata`stream eq ${query.stream}`);
-    if (query.status) clauses.push(odata`status eq ${query.status}`);
+    if (query.status === 'lostToRetention') clauses.push(odata`(status eq ${'lostToRetention'} or status eq ${LEGACY_LOST_STATUS})`);
+    else if (query.status) clauses.push(odata`status eq ${query.status}`);
     if (query.kind) clauses.push(odata`kind eq ${query.kind}`);
     if (query.from) clauses.push(odata`windowStart ge ${query.from}`);
     if (query.to) clauses.push(odata`windowStart lt ${query.to}`);
@@ -119,6 +120,22 @@ export class JobRepository {
     }
   }
 
+  /** Jobs not finished or failed (queued, running, failed) whose window starts before `beforeIso`: the retention sweep. */
+  async *listUnfinishedBefore(beforeIso: string): AsyncIterable<ExportJob> {
+    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and (status eq ${'queued'} or status eq ${'running'} or status eq ${'failed'}) and windowStart lt ${beforeIso}`;
+    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
+      yield fromEntity(entity);
+    }
+  }
+
+  /** Failed jobs whose automatic retry is due (`retryAt` at or before `nowIso`). */
+  async *listDueRetries(nowIso: string): AsyncIterable<ExportJob> {
+    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and status eq ${'failed'} and retryAt le ${nowIso}`;
+    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
+      yield fromEntity(entity);
+    }
+  }
+
   /** Failed jobs of a stream with a given error code (recovery after a licence or permission fix). */
   async *listFailed(stream: StreamId, code: string): AsyncIterable<ExportJob> {
     const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and status eq ${'failed'} and lastErrorCode eq ${code}`;
@@ -126,6 +143,13 @@ export class JobRepository {
       yield fromEntity(entity);
     }
   }
+}
+
+/** Rows written before `lostToRetention` had its name say `outsideRetention`. */
+const LEGACY_LOST_STATUS = 'outsideRetention';
+
+function statusOf(stored: string | undefined): JobStatus {
+  return (stored === LEGACY_LOST_STATUS ? 'lostToRetention' : stored) as JobStatus;
 }
 
 function toEntity(job: ExportJob): JobEntity {
@@ -155,6 +179,8 @@ function toEntity(job: ExportJob): JobEntity {
   if (job.leaseOwner) entity.leaseOwner = job.leaseOwner;
   if (job.leaseExpiresAt) entity.leaseExpiresAt = job.leaseExpiresAt;
   if (job.finishedAt) entity.finishedAt = job.finishedAt;
+  if (job.autoRetries) entity.autoRetries = job.autoRetries;
+  if (job.retryAt) entity.retryAt = job.retryAt;
   if (job.lastError) {
     entity.lastErrorCode = job.lastError.code;
     entity.lastErrorMessage = job.lastError.message.slice(0, 4000);
@@ -179,7 +205,7 @@ function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
     windowEnd: str('windowEnd') ?? '',
     formats: (str('formats') ?? '').split(',').filter(Boolean) as FormatId[],
     filter: str('filter'),
-    status: str('status') as JobStatus,
+    status: statusOf(str('status')),
     createdAt: str('createdAt') ?? '',
     updatedAt: str('updatedAt') ?? '',
     queuedAt: str('queuedAt') ?? '',
@@ -189,6 +215,8 @@ function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
     invocations: num('invocations'),
     continuations: num('continuations'),
     licenceFailures: num('licenceFailures'),
+    autoRetries: num('autoRetries'),
+    retryAt: str('retryAt'),
     revision: num('revision') || 1,
     mode: str('mode') === 'recheck' ? 'recheck' : 'export',
     rechecked: entity.rechecked === true,

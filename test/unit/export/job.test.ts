@@ -1,4 +1,4 @@
-import { claim, complete, decideClaim, emptyCounts, ExportJob, fail, recheckUnchanged, requeue, startRecheck, yieldForContinuation } from '../../../src/export/job';
+import { claim, complete, decideClaim, emptyCounts, ExportJob, fail, loseToRetention, recheckUnchanged, requeue, retryAfterFailure, startRecheck, yieldForContinuation } from '../../../src/export/job';
 
 const base: ExportJob = {
   jobId: 'audit-20261127T1000Z', kind: 'scheduled', stream: 'audit', windowStart: '2026-11-27T10:00:00.0000000Z', windowEnd: '2026-11-27T11:00:00.0000000Z',
@@ -22,10 +22,16 @@ describe('job transitions', () => {
   it('yields to a continuation and records why a job failed', () => {
     const y = yieldForContinuation(claim(base, 'i', now, 60), now);
     expect(y).toMatchObject({ status: 'queued', continuations: 1, leaseOwner: undefined });
-    expect(fail(base, { code: 'OutsideRetention', message: 'm', at: '' }, now).status).toBe('outsideRetention');
+    expect(loseToRetention(base, { code: 'OutsideRetention', message: 'm', at: '' }, now)).toMatchObject({ status: 'lostToRetention', checkpoint: undefined });
     const failed = fail(base, { code: 'GraphError', message: 'm', at: '' }, now);
     expect(failed.status).toBe('failed');
     expect(requeue(failed, now)).toMatchObject({ status: 'queued', finishedAt: undefined });
+  });
+  it('an automatic retry of a failed job counts itself and clears its due time', () => {
+    const failed = fail(base, { code: 'GraphUnavailable', message: 'm', at: '' }, now, new Date(now.getTime() + 900_000));
+    expect(failed).toMatchObject({ status: 'failed', retryAt: '2026-11-27T12:15:00.000Z' });
+    expect(retryAfterFailure(failed, now)).toMatchObject({ status: 'queued', autoRetries: 1, retryAt: undefined });
+    expect(() => retryAfterFailure(base, now)).toThrow(/only failed jobs/);
   });
   it('a re-check keeps the current files unless the records changed', () => {
     const done = complete(claim(base, 'i', now, 60), { counts: { ...emptyCounts(), records: 3 }, files: [], manifestBlob: 'm', idDigest: 'abc' }, now);
