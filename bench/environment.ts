@@ -13,7 +13,7 @@ import { silentLogger } from '../src/export/logger';
 import { planExports } from '../src/export/planner';
 import { runExportJob, WorkerResult } from '../src/export/worker';
 import { createGraphClient, GraphClient } from '../src/graph/graphClient';
-import { createRateLimiter, TokenBucketRateLimiter } from '../src/graph/rateLimiter';
+import { createRateLimiter, TokenBucketRateLimiter } from '../src/graph/budget';
 import { STREAM_IDS, StreamId } from '../src/streams/catalog';
 import { createStorageClients } from '../src/storage/clients';
 
@@ -84,7 +84,7 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
   });
   const rateLimiter = createRateLimiter(config.graph);
   const storage = createStorageClients(config.storage);
-  const graph = options.graph ? options.graph(config) : createGraphClient(config.graph, { rateLimiter });
+  const graph = options.graph ? options.graph(config) : createGraphClient(config.graph, { budget: rateLimiter });
   const runtime = buildRuntime(config, { storage, graph, now: () => new Date(now) });
   await runtime.ensureReady();
   const messages = (await planExports({ ...runtime, log: silentLogger })).messages;

@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --quick] [--time-scale N] [--only pipe,cpu,memory]`: every workload next to its baseline in one process run, printed
+ * `npm run bench [-- --quick] [--time-scale N] [--only pipe,scale,cpu,memory]`: every workload next to its baseline in one run, printed
  * as a table of ratios and peak memory. Absolute times on a shared machine are noise; the ratios are the result.
  * See docs/performance.md for what each ratio means and the figures measured.
  */
-import { ARRIVAL_MARGIN } from '../src/graph/rateLimiter';
+import { ARRIVAL_MARGIN } from '../src/graph/budget';
 import { cpus } from 'node:os';
 import type { AzuriteInstance } from '../dev/azurite';
 import { startBenchAzurite } from './environment';
@@ -11,24 +11,28 @@ import { gcAvailable, MemoryPeaks } from './memorySampler';
 import { runCpuCost } from './workloads/cpuCost';
 import { runOneWindow } from './workloads/constantMemory';
 import { PipeFillRun, runPipeFill } from './workloads/pipeFill';
+import { runScaleOut, ScaleOutRun } from '../dev/instances';
 
-type WorkloadId = 'pipe' | 'cpu' | 'memory';
+type WorkloadId = 'pipe' | 'scale' | 'cpu' | 'memory';
 
 interface Plan {
   only: Set<WorkloadId>;
   pipe: { timeScale: number; windows: number; recordsPerWindow: number; concurrency: number };
+  scale: { processes: number; windows: number; recordsPerWindow: number; timeScale: number };
   cpu: { recordsPerWindow: number; repetitions: number };
   memoryRecords: number;
 }
 
 const FULL: Plan = {
   pipe: { timeScale: 4, windows: 8, recordsPerWindow: 4000, concurrency: 4 },
+  scale: { processes: 4, windows: 16, recordsPerWindow: 4000, timeScale: 4 },
   cpu: { recordsPerWindow: 20_000, repetitions: 3 },
   memoryRecords: 30_000,
   only: new Set(),
 };
 const QUICK: Plan = {
   pipe: { timeScale: 10, windows: 3, recordsPerWindow: 3000, concurrency: 4 },
+  scale: { processes: 4, windows: 4, recordsPerWindow: 2000, timeScale: 10 },
   cpu: { recordsPerWindow: 3000, repetitions: 1 },
   memoryRecords: 2000,
   only: new Set(),
@@ -39,7 +43,7 @@ function parseArgs(argv: string[]): Plan {
   const only = argv.indexOf('--only');
   if (only >= 0) plan.only = new Set(argv[only + 1].split(',') as WorkloadId[]);
   const scale = argv.indexOf('--time-scale');
-  if (scale >= 0) plan.pipe.timeScale = Number(argv[scale + 1]);
+  if (scale >= 0) plan.pipe.timeScale = plan.scale.timeScale = Number(argv[scale + 1]);
   if (!(plan.pipe.timeScale > 0)) throw new Error('--time-scale needs a positive number');
   return plan;
 }
@@ -93,6 +97,28 @@ async function pipeFillRows(azurite: AzuriteInstance, plan: Plan): Promise<strin
   ];
 }
 
+async function scaleOutRow(azurite: AzuriteInstance, plan: Plan): Promise<string[]> {
+  const { scale } = plan;
+  const run = (budget: 'shared' | 'process'): Promise<ScaleOutRun> =>
+    runScaleOut({ connectionString: azurite.connectionString, budget, ...scale });
+  progress(`scale-out, ${scale.processes} processes, ${scale.windows} windows × ${scale.recordsPerWindow} records, time scale ${scale.timeScale}, shared budget`);
+  const shared = await run('shared');
+  progress(`scale-out baseline, ${scale.processes} processes, a budget per process`);
+  const perProcess = await run('process');
+  const side = (r: ScaleOutRun, label: string): string =>
+    `${label}: ${fixed(r.recordsPerSecond, 0)}/s = ${fixed(r.fill)} of ceiling (requests ${fixed(r.requestFill)} of limit), ` +
+    `${r.throttled429} × 429 in ${r.requests} requests, at most ${r.peakRequestsPerWindow} in one window, ` +
+    `jobs ${Object.entries(r.jobs).map(([status, n]) => `${n} ${status}`).join(', ')}, ${fixed(r.seconds, 1)} s`;
+  const maxRss = Math.max(...shared.reports.map((report) => report.maxRssBytes));
+  return [
+    `scale-out (time scale ${scale.timeScale}): ${scale.processes} processes, ${shared.records} records, ceiling ${shared.ceiling}/s`,
+    `${side(shared, 'shared budget')}, ${fixed(shared.storageTransactionsPerRequest, 1)} table transactions per request`,
+    side(perProcess, 'budget per process'),
+    `${fixed(shared.fill)} (×${fixed(shared.recordsPerSecond / perProcess.recordsPerSecond)} vs per process)`,
+    `rss peak ${mb(maxRss)} per instance`,
+  ];
+}
+
 async function cpuRow(azurite: AzuriteInstance, plan: Plan): Promise<string[]> {
   progress(`CPU cost, ${plan.cpu.recordsPerWindow} records × ${plan.cpu.repetitions}`);
   const cpu = await runCpuCost(azurite, plan.cpu);
@@ -126,6 +152,7 @@ async function main(): Promise<void> {
   try {
     const rows = [['workload', 'product', 'baseline', 'ratio', 'peak memory (product)']];
     if (wanted(plan, 'pipe')) rows.push(...(await pipeFillRows(azurite, plan)));
+    if (wanted(plan, 'scale')) rows.push(await scaleOutRow(azurite, plan));
     if (wanted(plan, 'cpu')) rows.push(await cpuRow(azurite, plan));
     if (wanted(plan, 'memory')) rows.push(await memoryRow(azurite, plan));
     process.stdout.write(`\n${table(rows)}\n\nnode ${process.version}, ${cpus().length} cores, ${gcAvailable() ? 'gc exposed' : 'no gc'}\n`);

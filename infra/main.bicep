@@ -170,6 +170,8 @@ var jobsQueueName = 'export-jobs'
 var jobsTableName = 'jobs'
 var streamsTableName = 'streams'
 var linkAuditTableName = 'linkaudit'
+// One row per app per tenant: the Graph request budget every instance draws from (docs/architecture.md).
+var graphBudgetTableName = 'graphbudget'
 
 var streamEnabled = {
   audit: streamAuditEnabled
@@ -225,6 +227,7 @@ module storage 'app/storage.bicep' = {
       jobsTableName
       streamsTableName
       linkAuditTableName
+      graphBudgetTableName
     ]
     coolAfterDays: exportsCoolAfterDays
     coldAfterDays: exportsColdAfterDays
@@ -267,6 +270,7 @@ module api 'app/api.bicep' = {
     jobsTableName: jobsTableName
     streamsTableName: streamsTableName
     linkAuditTableName: linkAuditTableName
+    graphBudgetTableName: graphBudgetTableName
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -28,6 +28,7 @@ export interface StorageSettings {
 }
 
 export type GraphAuthMode = 'managedIdentity' | 'defaultAzureCredential' | 'simulator';
+export type GraphBudgetMode = 'shared' | 'process';
 
 export interface AppConfig {
   storage: StorageSettings;
@@ -35,6 +36,8 @@ export interface AppConfig {
   jobsTable: string;
   streamsTable: string;
   linkAuditTable: string;
+  /** The shared Graph request budget's ledger (one row per app per tenant). */
+  graphBudgetTable: string;
   graph: {
     baseUrl: string;
     authMode: GraphAuthMode;
@@ -43,6 +46,8 @@ export interface AppConfig {
     tenantId?: string;
     /** Static bearer token for the simulator (never used against real Graph). */
     simulatorToken?: string;
+    /** `shared`: one budget for every instance, kept in `graphBudgetTable`; `process`: each process counts alone. */
+    budget: GraphBudgetMode;
     rateLimitRequests: number;
     rateLimitWindowSeconds: number;
     requestTimeoutSeconds: number;
@@ -186,12 +191,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobsTable: read(env, 'JOBS_TABLE', tableName, 'jobs'),
     streamsTable: read(env, 'STREAMS_TABLE', tableName, 'streams'),
     linkAuditTable: read(env, 'LINK_AUDIT_TABLE', tableName, 'linkaudit'),
+    graphBudgetTable: read(env, 'GRAPH_BUDGET_TABLE', tableName, 'graphbudget'),
     graph: {
       baseUrl: graphBaseUrl,
       authMode,
       clientId: optional(env, 'AZURE_CLIENT_ID'),
       tenantId: optional(env, 'AZURE_TENANT_ID'),
       simulatorToken: optional(env, 'GRAPH_SIMULATOR_TOKEN'),
+      budget: read(env, 'GRAPH_BUDGET', z.enum(['shared', 'process']), 'shared') as GraphBudgetMode,
       rateLimitRequests: read(env, 'GRAPH_RATE_LIMIT_REQUESTS', intSetting(1, 1000), '5'),
       rateLimitWindowSeconds: read(env, 'GRAPH_RATE_LIMIT_WINDOW_SECONDS', z.coerce.number().positive().max(3600), '10'),
       requestTimeoutSeconds: read(env, 'GRAPH_REQUEST_TIMEOUT_SECONDS', intSetting(5, 900), '300'),
@@ -290,11 +297,13 @@ export function configSettingNames(): string[] {
     'JOBS_TABLE',
     'STREAMS_TABLE',
     'LINK_AUDIT_TABLE',
+    'GRAPH_BUDGET_TABLE',
     'GRAPH_BASE_URL',
     'GRAPH_AUTH_MODE',
     'AZURE_CLIENT_ID',
     'AZURE_TENANT_ID',
     'GRAPH_SIMULATOR_TOKEN',
+    'GRAPH_BUDGET',
     'GRAPH_RATE_LIMIT_REQUESTS',
     'GRAPH_RATE_LIMIT_WINDOW_SECONDS',
     'GRAPH_REQUEST_TIMEOUT_SECONDS',

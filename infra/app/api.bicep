@@ -37,6 +37,9 @@ param streamsTableName string
 @description('Table of issued download links.')
 param linkAuditTableName string
 
+@description('Table of the shared Graph request budget (one row per app per tenant).')
+param graphBudgetTableName string
+
 @description('Name of the Application Insights component.')
 param applicationInsightsName string
 
@@ -172,6 +175,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'JOBS_TABLE', value: jobsTableName }
         { name: 'STREAMS_TABLE', value: streamsTableName }
         { name: 'LINK_AUDIT_TABLE', value: linkAuditTableName }
+        { name: 'GRAPH_BUDGET_TABLE', value: graphBudgetTableName }
         { name: 'EXPORT_SCHEDULE', value: exportSchedule }
         { name: 'BACKFILL_DAYS', value: string(backfillDays) }
         { name: 'ENTRA_RETENTION_DAYS', value: string(entraRetentionDays) }

@@ -3,5 +3,7 @@ import './scheduleExports';
 import './runExportJob';
 import './recordPoisonedJob';
 import './exportsApi';
+// Last: the catch-all answers what no route above takes.
+import './routeFallback';
 
 export { registeredFunctions } from './registry';

@@ -1,10 +1,10 @@
 /**
- * The exporter's Graph client: fetches one page of a reporting list at a time, with authentication, the shared rate
- * limit, retries and Retry-After, all as an @azure/core-rest-pipeline pipeline:
+ * The exporter's Graph client: fetches one page of a reporting list at a time, with authentication, the request
+ * budget (budget/), retries and Retry-After, all as an @azure/core-rest-pipeline pipeline:
  *
  *   userAgent → client-request-id → decompress → retryPolicy(graphRetryStrategy) → bearer token → graphAttemptPolicy → HTTP
  *
- * Everything below the retry policy runs once per attempt: a fresh token check, a rate-limiter token, the timeout.
+ * Everything below the retry policy runs once per attempt: a fresh token check, a grant from the budget, the timeout.
  * Paging itself (following nextLink, checkpointing) belongs to the worker.
  */
 import {
@@ -22,6 +22,7 @@ import {
   type PipelinePolicy,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
+import type { TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import packageJson from '../../package.json';
 import type { AppConfig } from '../config';
@@ -30,7 +31,7 @@ import { ATTEMPT_ERROR_CODES, graphAttemptPolicy, PageRequestStates, type PageRe
 import { createGraphCredential, GRAPH_SCOPE } from './credentials';
 import { GraphRequestError, parseGraphErrorBody, type ClientErrorCode } from './errors';
 import type { GraphClientEvent } from './graphClientEvents';
-import { processRateLimiter, type TokenBucketRateLimiter } from './rateLimiter';
+import { createRequestBudget, type RequestBudget } from './budget';
 import { graphRetryStrategy, parseRetryAfterMs } from './retryStrategy';
 import { realSleep } from './sleep';
 
@@ -55,7 +56,8 @@ export interface GraphPage {
 export interface GraphClientOptions {
   baseUrl: string;
   credential: TokenCredential;
-  rateLimiter: TokenBucketRateLimiter;
+  /** Where every attempt waits for its turn, and where a `Retry-After` pauses every caller. */
+  budget: RequestBudget;
   requestTimeoutMs: number;
   maxRetries: number;
   /** Floor of the exponential back-off for 5xx, network errors and timeouts. Default 5 s. */
@@ -100,7 +102,7 @@ export class GraphClient {
         [
           graphRetryStrategy({
             states: this.states,
-            rateLimiter: options.rateLimiter,
+            budget: options.budget,
             now: this.now,
             emit: this.emit,
             retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
@@ -121,7 +123,7 @@ export class GraphClient {
     pipeline.addPolicy(
       graphAttemptPolicy({
         states: this.states,
-        rateLimiter: options.rateLimiter,
+        budget: options.budget,
         sleep: options.sleep ?? realSleep,
         requestTimeoutMs: options.requestTimeoutMs,
       }),
@@ -225,14 +227,23 @@ function plainHttpBearerPolicy(credential: TokenCredential): PipelinePolicy {
   };
 }
 
-/** The client the worker uses: credential and the process-wide rate limiter from configuration. */
-export function createGraphClient(config: AppConfig['graph'], overrides: Partial<GraphClientOptions> = {}): GraphClient {
+export interface GraphClientOverrides extends Partial<GraphClientOptions> {
+  /**
+   * The shared budget's ledger table (config.graphBudgetTable): the function app passes it so that every instance
+   * draws from one budget. Without it (the command-line export) the budget is this process's own.
+   */
+  ledgerTable?: TableClient;
+}
+
+/** The one way the product builds a Graph client: credential and request budget from configuration. */
+export function createGraphClient(config: AppConfig['graph'], overrides: GraphClientOverrides = {}): GraphClient {
+  const { ledgerTable, ...options } = overrides;
   return new GraphClient({
     baseUrl: config.baseUrl,
     requestTimeoutMs: config.requestTimeoutSeconds * 1000,
     maxRetries: config.maxRetries,
-    ...overrides,
-    credential: overrides.credential ?? createGraphCredential(config),
-    rateLimiter: overrides.rateLimiter ?? processRateLimiter(config),
+    ...options,
+    credential: options.credential ?? createGraphCredential(config),
+    budget: options.budget ?? createRequestBudget(config, { ledgerTable }),
   });
 }
