@@ -74,6 +74,8 @@ export interface AppConfig {
   recheck: {
     enabled: boolean;
     afterHours: number;
+    /** A second re-check, of windows whose first one found late records; 0 = none. */
+    againAfterDays: number;
   };
   api: ApiAuthSettings;
 }
@@ -222,8 +224,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       licenceRetryLimit: read(env, 'LICENCE_RETRY_LIMIT', intSetting(0, 50), '3'),
     },
     recheck: {
-      enabled: read(env, 'RECHECK_ENABLED', boolSetting, 'false'),
+      enabled: read(env, 'RECHECK_ENABLED', boolSetting, 'true'),
       afterHours: read(env, 'RECHECK_AFTER_HOURS', intSetting(1, 24 * 29), '24'),
+      againAfterDays: read(env, 'RECHECK_AGAIN_AFTER_DAYS', intSetting(0, 28), '3'),
     },
     api: readApiAuth(env),
   };
@@ -324,6 +327,7 @@ export function configSettingNames(): string[] {
     'LICENCE_RETRY_LIMIT',
     'RECHECK_ENABLED',
     'RECHECK_AFTER_HOURS',
+    'RECHECK_AGAIN_AFTER_DAYS',
     'API_AUTHENTICATION',
     'WEBSITE_AUTH_ENABLED',
   ];

@@ -33,6 +33,8 @@ export type ApiErrorCode =
   | 'ExportNotFound'
   | 'ExportNotFinished'
   | 'FileNotFound'
+  | 'RevisionNotFound'
+  | 'OutsideRetention'
   | 'RouteNotFound'
   | 'MethodNotAllowed'
   | 'BadRequest'

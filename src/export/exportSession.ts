@@ -16,7 +16,8 @@ import { classifyGraphError, GraphRequestError } from '../graph/errors';
 import { STREAMS } from '../streams/catalog';
 import { formatInstant, instantFromDate, parseInstant, Ticks } from '../time/instant';
 import { addIds, EMPTY_ID_DIGEST } from './idSetDigest';
-import { emptyCounts, ExportCounts, ExportJob, JobCheckpoint, JobResult } from './job';
+import { addToContentDigest, compareWith, fingerprint, fingerprintLines, loadFingerprints } from './fingerprints';
+import { emptyCounts, ExportCounts, ExportJob, JobCheckpoint, JobResult, PreviousRevision, RevisionComparison } from './job';
 import { blobBaseName, manifestBlobName } from './jobIds';
 import type { Logger } from './logger';
 import { buildManifest, writeManifest } from './manifest';
@@ -61,6 +62,10 @@ export class ExportSession {
   private readonly startedAt: string;
   private checkpoint: JobCheckpoint;
   private idDigest: string;
+  private contentDigest: string;
+  private readonly compare: RevisionComparison;
+  /** A re-check or re-run: the previous revision's fingerprints (undefined for revisions written without them). */
+  private previousPrints?: ReadonlyMap<string, string>;
   private progressed = false;
   private lastCheckpointAt: number;
   private readonly invocationStartedAt: number;
@@ -81,6 +86,8 @@ export class ExportSession {
       startedAt: deps.now().toISOString(),
     };
     this.idDigest = this.checkpoint.idDigest;
+    this.contentDigest = this.checkpoint.contentDigest ?? EMPTY_ID_DIGEST;
+    this.compare = { ...(this.checkpoint.compare ?? { matched: 0, added: 0, changed: 0 }) };
     this.counts = { ...this.checkpoint.counts };
     this.startedAt = this.checkpoint.startedAt;
     const base = blobBaseName({ jobId: job.jobId, kind: job.kind, stream: job.stream, start: this.start, end: this.end, revision: job.revision });
@@ -99,15 +106,27 @@ export class ExportSession {
   }
 
   async run(): Promise<SessionOutcome> {
+    const previous = this.job.previous;
+    if (previous) this.previousPrints = await this.loadPreviousPrints(previous);
     if (this.checkpoint.phase === 'paging') {
       const finished = await this.page();
       if (!finished) return { kind: 'yield' };
     }
-    const previous = this.job.previous;
-    if (this.job.mode === 'recheck' && previous && previous.idDigest === this.checkpoint.idDigest && previous.records === this.checkpoint.counts.records) {
-      return { kind: 'unchanged' };
-    }
+    if (this.job.mode === 'recheck' && previous && this.sameAsPrevious(previous)) return { kind: 'unchanged' };
     return { kind: 'done', result: await this.finalize() };
+  }
+
+  private async loadPreviousPrints(previous: PreviousRevision): Promise<ReadonlyMap<string, string> | undefined> {
+    if (previous.records === 0) return new Map();
+    return previous.fingerprintsBlob ? loadFingerprints(this.deps.container, previous.fingerprintsBlob) : undefined;
+  }
+
+  /** Every record of the previous revision read again, unchanged, and nothing else. */
+  private sameAsPrevious(previous: PreviousRevision): boolean {
+    const records = this.checkpoint.counts.records;
+    if (this.previousPrints) return this.compare.added === 0 && this.compare.changed === 0 && this.compare.matched === previous.records && records === previous.records;
+    // A revision written before fingerprints existed: its ids (and count) are all there is to compare.
+    return previous.idDigest === this.checkpoint.idDigest && previous.records === records;
   }
 
   /** Pages until the window is done (true) or the budget is spent (false). */
@@ -180,7 +199,11 @@ export class ExportSession {
     if (records.length === 0) return;
     this.progressed = true;
     this.files.add(records);
+    const prints = records.map(fingerprint);
+    this.files.addFingerprints(fingerprintLines(prints), records.length);
     this.idDigest = addIds(this.idDigest, records.map((r) => r.id));
+    this.contentDigest = addToContentDigest(this.contentDigest, prints);
+    if (this.previousPrints) compareWith(this.previousPrints, prints, this.compare);
   }
 
   /**
@@ -207,6 +230,8 @@ export class ExportSession {
       counts: { ...this.counts, records },
       truncation: this.files.truncationCounts(),
       idDigest: this.idDigest,
+      contentDigest: this.contentDigest,
+      compare: this.job.previous ? { ...this.compare } : undefined,
       startedAt: this.startedAt,
     };
     await this.deps.saveCheckpoint(next);
@@ -225,8 +250,13 @@ export class ExportSession {
     // block lists or overwrite the new owner's manifest: each step is preceded by an etag-guarded write.
     await this.deps.renewLease();
     this.deps.faultPoint?.('beforeCommit');
-    const files = await this.files.commit(window, { jobId: this.job.jobId, stream: this.job.stream, windowStart: this.job.windowStart, windowEnd: this.job.windowEnd });
+    const metadata = { jobId: this.job.jobId, stream: this.job.stream, windowStart: this.job.windowStart, windowEnd: this.job.windowEnd };
+    const files = await this.files.commit(window, metadata);
+    const fingerprintsBlob = await this.files.commitFingerprints(metadata);
     this.deps.faultPoint?.('afterCommit');
+    const previous = this.job.previous;
+    const compared = this.checkpoint.compare;
+    const comparison = previous && this.previousPrints && compared ? { previousRevision: previous.revision, ...compared, missing: previous.records - compared.matched } : undefined;
     const manifestBlob = manifestBlobName(this.files.base);
     const finishedAt = this.deps.now().toISOString();
     await this.deps.renewLease();
@@ -237,12 +267,25 @@ export class ExportSession {
       files,
       counts,
       truncation: this.checkpoint.truncation,
+      fingerprintsBlob,
+      comparison,
       startedAt: this.startedAt,
       finishedAt,
     });
     await writeManifest(this.deps.container, manifestBlob, manifest);
     this.deps.faultPoint?.('afterManifest');
-    return { counts, files, manifestBlob, truncation: this.checkpoint.truncation, idDigest: this.checkpoint.idDigest };
+    return {
+      revision: this.job.revision,
+      counts,
+      files,
+      manifestBlob,
+      fingerprintsBlob,
+      truncation: this.checkpoint.truncation,
+      idDigest: this.checkpoint.idDigest,
+      contentDigest: this.checkpoint.contentDigest,
+      comparison,
+      finishedAt,
+    };
   }
 
   /** The first page of `[start, end]` (the window, or the part of it a resume re-reads). */

@@ -6,10 +6,10 @@
  */
 import type { AppConfig } from '../config';
 import { STREAM_IDS, StreamId } from '../streams/catalog';
-import { JobConcurrencyError } from '../storage/jobRepository';
 import type { StreamState } from '../storage/streamRepository';
 import { formatInstant, instantFromDate, parseInstant, TICKS_PER_MINUTE, Ticks } from '../time/instant';
-import { ExportJob, JobMessage, startRecheck } from './job';
+import { ExportJob, JobMessage } from './job';
+import { planRechecks } from './rechecks';
 import { scheduledJobId } from './jobIds';
 import { sweepRetention } from './retention';
 import { PlannerDeps, retryFailedJobs, sweepStaleJobs, tryRequeue } from './sweeps';
@@ -131,26 +131,4 @@ async function stillPaused(deps: PlannerDeps, state: StreamState, now: Date, res
   return false;
 }
 
-/**
- * The optional re-check pass: windows that ended more than RECHECK_AFTER_HOURS ago, and that Entra still holds,
- * are read again once; a changed set of records becomes a new revision (see ExportSession).
- */
-async function planRechecks(deps: PlannerDeps, stream: StreamId, now: Date, messages: JobMessage[]): Promise<void> {
-  const settledBefore = new Date(now.getTime() - deps.config.recheck.afterHours * 3600_000);
-  // A day's margin inside retention, so the pass never asks Graph for what it has already dropped.
-  const heldAfter = new Date(now.getTime() - (deps.config.retentionDays - 1) * 24 * 3600_000);
-  if (heldAfter >= settledBefore) return;
-  let planned = 0;
-  for await (const job of deps.jobs.listRecheckCandidates(stream, formatInstant(instantFromDate(heldAfter), 7), formatInstant(instantFromDate(settledBefore), 7))) {
-    if (planned >= deps.config.maxWindowsPerTick) break;
-    try {
-      await deps.jobs.update(startRecheck(job, now));
-      messages.push({ jobId: job.jobId, continuation: job.continuations });
-      planned++;
-    } catch (error) {
-      if (!(error instanceof JobConcurrencyError)) throw error;
-    }
-  }
-  if (planned > 0) deps.log.info(`Re-checking ${planned} settled window(s) of ${stream}`);
-}
 

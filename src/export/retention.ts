@@ -12,7 +12,8 @@ import type { JobRepository } from '../storage/jobRepository';
 import { JobConcurrencyError } from '../storage/jobRepository';
 import type { StreamId } from '../streams/catalog';
 import { formatInstant, instantFromDate } from '../time/instant';
-import { abandonPass, decideClaim, ExportJob, JobError, loseToRetention } from './job';
+import { decideClaim, ExportJob, JobError, loseToRetention } from './job';
+import { abandonPass } from './revisions';
 import type { Logger } from './logger';
 import type { PlannerDeps } from './sweeps';
 

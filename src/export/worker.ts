@@ -20,6 +20,7 @@ import type { StreamRepository } from '../storage/streamRepository';
 import { STREAMS } from '../streams/catalog';
 import { instantFromDate, parseInstant } from '../time/instant';
 import { ExportSession, SessionDeps } from './exportSession';
+import { completePass, recheckUnchanged } from './revisions';
 import { AUTO_RETRY_CODES, autoRetryDelayMs, classifyFailure } from './failurePolicy';
 import { isBeyondRetention, isNearRetentionEdge, recordLoss } from './retention';
 import { RETENTION_EDGE_MARGIN_MS } from '../graph/errors';
@@ -30,8 +31,8 @@ import {
   ExportJob,
   fail,
   JobError,
-  recheckUnchanged,
   JobMessage,
+  JobResult,
   releaseAfterError,
   renewLease,
   saveCheckpoint,
@@ -135,9 +136,7 @@ export async function runExportJob(input: WorkerInput, deps: WorkerDeps): Promis
     if (outcome.result.counts.records === 0 && readAtRetentionEdge(job, deps)) {
       return endAtRetentionEdge(job, { code: 'OutsideRetention', message: EMPTY_AT_EDGE, at: deps.now().toISOString() }, deps);
     }
-    const wasRecheck = job.mode === 'recheck';
-    job = await deps.jobs.update(complete(job, outcome.result, deps.now()));
-    if (wasRecheck) deps.log.warn(`Job ${jobId}: re-check found changed records; revision ${job.revision} written (${outcome.result.counts.records} records)`);
+    job = job.previous ? await finishPass(job, outcome.result, deps) : await deps.jobs.update(complete(job, outcome.result, deps.now()));
     if (job.kind === 'scheduled') await noteStreamSuccess(job, deps);
     deps.log.info(`ExportJobSucceeded stream=${job.stream} jobId=${jobId} records=${outcome.result.counts.records} status=${job.status}`);
     return { outcome: job.status === 'empty' ? 'empty' : 'succeeded', job, messages: [] };
@@ -217,6 +216,24 @@ async function endAtRetentionEdge(job: ExportJob, error: JobError, deps: WorkerD
     throw writeError;
   }
   return { outcome: job.status === 'lostToRetention' ? 'lostToRetention' : job.status === 'empty' ? 'empty' : 'succeeded', job, messages: [] };
+}
+
+/**
+ * A re-check or re-run wrote its revision: late records are counted in the stream first (keyed by job and revision,
+ * so a retried count is not doubled), then the job serves the new revision or keeps both (revisions.ts).
+ */
+async function finishPass(job: ExportJob, written: JobResult, deps: WorkerDeps): Promise<ExportJob> {
+  const comparison = written.comparison;
+  const late = comparison ? comparison.added + comparison.changed : 0;
+  if (late > 0 && job.kind === 'scheduled') await deps.streams.count(job.stream, 'lateRecordsFound', `late:${job.jobId}:${written.revision}`, late);
+  const mode = job.mode;
+  const done = await deps.jobs.update(completePass(job, written, deps.now()));
+  const found = comparison ? `added=${comparison.added} changed=${comparison.changed} missing=${comparison.missing}` : 'no fingerprints to compare';
+  const line = `RevisionWritten stream=${job.stream} jobId=${job.jobId} mode=${mode} revision=${written.revision} records=${written.counts.records} ${found} served=${done.result?.revision ?? done.revision}`;
+  if (late > 0 || done.notice) deps.log.warn(line);
+  else deps.log.info(line);
+  if (done.notice) deps.log.warn(`Job ${job.jobId}: ${done.notice.message}`);
+  return done;
 }
 
 /** The job is finished whatever happens here: a failed write of the stream's last success is only logged. */

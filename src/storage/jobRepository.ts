@@ -4,7 +4,7 @@
  */
 import { odata, TableClient } from '@azure/data-tables';
 import type { FormatId } from '../config';
-import type { ExportJob, JobCheckpoint, JobResult, JobStatus, PreviousRevision } from '../export/job';
+import type { ExportJob, JobCheckpoint, JobResult, JobStatus, PreviousRevision, RevisionEntry } from '../export/job';
 import { jobRowKey } from '../export/jobIds';
 import type { StreamId } from '../streams/catalog';
 import { readChunked, writeChunked } from './chunkedProperty';
@@ -112,11 +112,17 @@ export class JobRepository {
     }
   }
 
-  /** Exported windows of a stream that the re-check pass has not looked at, with window end in [from, to). */
-  async *listRecheckCandidates(stream: StreamId, fromEnd: string, toEnd: string): AsyncIterable<ExportJob> {
-    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and kind eq ${'scheduled'} and rechecked eq ${false} and (status eq ${'succeeded'} or status eq ${'empty'}) and windowEnd ge ${fromEnd} and windowEnd lt ${toEnd}`;
-    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
-      yield fromEntity(entity);
+  /**
+   * Finished windows of a stream (succeeded, empty, or failed without a pending automatic retry) with window end in
+   * [from, to), that the re-check pass has not read yet (`again`: read once, and that pass found late records).
+   */
+  async *listRecheckCandidates(stream: StreamId, fromEnd: string, toEnd: string, again = false): AsyncIterable<ExportJob> {
+    const pass = again ? odata`rechecks eq ${1} and lastRecheckFound gt ${0}` : odata`rechecked eq ${false}`;
+    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and kind eq ${'scheduled'} and (status eq ${'succeeded'} or status eq ${'empty'} or status eq ${'failed'}) and windowEnd ge ${fromEnd} and windowEnd lt ${toEnd}`;
+    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter: `${filter} and ${pass}` } })) {
+      const job = fromEntity(entity);
+      if (job.status === 'failed' && job.retryAt) continue; // its automatic retry comes anyway
+      yield job;
     }
   }
 
@@ -173,7 +179,12 @@ function toEntity(job: ExportJob): JobEntity {
     revision: job.revision,
     mode: job.mode,
     rechecked: job.rechecked,
+    rechecks: job.rechecks ?? (job.rechecked ? 1 : 0),
   };
+  if (job.lastRecheckFound) entity.lastRecheckFound = job.lastRecheckFound;
+  if (job.lateRecordsFound) entity.lateRecordsFound = job.lateRecordsFound;
+  if (job.notice) entity.notice = JSON.stringify(job.notice);
+  if (job.revisions?.length) Object.assign(entity, writeChunked('revisions', JSON.stringify(job.revisions)));
   if (job.previous) entity.previous = JSON.stringify(job.previous);
   if (job.filter) entity.filter = job.filter;
   if (job.leaseOwner) entity.leaseOwner = job.leaseOwner;
@@ -196,6 +207,7 @@ function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
   const num = (name: string): number => (typeof entity[name] === 'number' ? (entity[name] as number) : 0);
   const checkpointJson = readChunked('checkpoint', entity);
   const resultJson = str('result');
+  const revisionsJson = readChunked('revisions', entity);
   const code = str('lastErrorCode');
   return {
     jobId: str('jobId') ?? '',
@@ -218,8 +230,13 @@ function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
     autoRetries: num('autoRetries'),
     retryAt: str('retryAt'),
     revision: num('revision') || 1,
-    mode: str('mode') === 'recheck' ? 'recheck' : 'export',
+    mode: str('mode') === 'recheck' ? 'recheck' : str('mode') === 'rerun' ? 'rerun' : 'export',
     rechecked: entity.rechecked === true,
+    rechecks: num('rechecks') || (entity.rechecked === true ? 1 : 0),
+    lastRecheckFound: num('lastRecheckFound'),
+    lateRecordsFound: num('lateRecordsFound'),
+    notice: str('notice') ? (JSON.parse(str('notice') as string) as ExportJob['notice']) : undefined,
+    revisions: revisionsJson ? (JSON.parse(revisionsJson) as RevisionEntry[]) : undefined,
     previous: str('previous') ? (JSON.parse(str('previous') as string) as PreviousRevision) : undefined,
     checkpoint: checkpointJson ? (JSON.parse(checkpointJson) as JobCheckpoint) : undefined,
     result: resultJson ? (JSON.parse(resultJson) as JobResult) : undefined,
