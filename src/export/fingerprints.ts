@@ -6,17 +6,23 @@
 import { createHash } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { GraphRecord } from '../formats/types';
-import { addIds } from './idSetDigest';
 import type { RevisionComparison } from './job';
 import { idHash } from './recordSieve';
 
 export interface Fingerprint {
+  /** idHash of the record's id. */
   id: string;
+  /** 96 bits of the SHA-256 of the record's JSON, base64url. */
   content: string;
+  /** 128 bits of the same hash, for the content digest. */
+  bits: bigint;
 }
 
+const MOD = 1n << 128n;
+
 export function fingerprint(record: GraphRecord): Fingerprint {
-  return { id: idHash(record.id), content: createHash('sha256').update(JSON.stringify(record)).digest('base64url').slice(0, 16) };
+  const hash = createHash('sha256').update(JSON.stringify(record)).digest();
+  return { id: idHash(record.id), content: hash.toString('base64url', 0, 12), bits: (hash.readBigUInt64BE(0) << 64n) | hash.readBigUInt64BE(8) };
 }
 
 export function fingerprintLines(prints: readonly Fingerprint[]): string {
@@ -25,9 +31,14 @@ export function fingerprintLines(prints: readonly Fingerprint[]): string {
   return text;
 }
 
-/** The order-independent digest of (id, content) pairs: equal digests mean the same records with the same content. */
+/**
+ * The order-independent digest of the records' content (their JSON includes the id): the sum, modulo 2^128, of each
+ * record's content hash. Equal digests mean the same records with the same content.
+ */
 export function addToContentDigest(digest: string, prints: readonly Fingerprint[]): string {
-  return addIds(digest, prints.map((p) => `${p.id} ${p.content}`));
+  let sum = BigInt(`0x${digest}`);
+  for (const p of prints) sum += p.bits;
+  return (sum % MOD).toString(16).padStart(32, '0');
 }
 
 export async function loadFingerprints(container: ContainerClient, blobName: string): Promise<Map<string, string>> {

@@ -45,18 +45,21 @@ export const RECENT_IDS_KEPT = 100_000;
 
 export class RecordSieve {
   private pending?: { ticks: Ticks; byId: Map<string, GraphRecord> };
-  /** Hashes of ids handed out by this sieve, oldest first (a Set keeps insertion order). */
+  /** Ids handed out by this sieve, oldest first (a Set keeps insertion order). */
   private readonly recent = new Set<string>();
   private readonly ready: GraphRecord[] = [];
-  /** The oldest complete group so far: the next checkpoint's cursor. */
-  private lastComplete?: { ticks: Ticks; idHashes: Set<string> };
+  /**
+   * The oldest complete group so far: the next checkpoint's cursor. Ids of groups completed here are kept as they
+   * are and hashed only when a checkpoint asks (position()): most groups are passed by before any checkpoint.
+   */
+  private lastComplete?: { ticks: Ticks; ids: Set<string>; idHashes: ReadonlySet<string> };
   readonly counts: SieveCounts = { duplicatesDropped: 0, outsideWindowDropped: 0 };
 
   constructor(
     private readonly bounds: SieveBounds,
     private readonly timeProperty: string,
   ) {
-    if (bounds.cursor !== undefined) this.lastComplete = { ticks: bounds.cursor, idHashes: new Set(bounds.idsAtCursor) };
+    if (bounds.cursor !== undefined) this.lastComplete = { ticks: bounds.cursor, ids: new Set(), idHashes: bounds.idsAtCursor };
   }
 
   /** Feeds one page of records, in Graph's order. */
@@ -91,7 +94,10 @@ export class RecordSieve {
   /** Where a continuation would resume if everything taken so far is written. */
   position(): { cursor?: Ticks; idsAtCursor: string[] } {
     if (!this.lastComplete) return { idsAtCursor: [] };
-    return { cursor: this.lastComplete.ticks, idsAtCursor: [...this.lastComplete.idHashes] };
+    const { ticks, ids, idHashes } = this.lastComplete;
+    const hashes = new Set(idHashes);
+    for (const id of ids) hashes.add(idHash(id));
+    return { cursor: ticks, idsAtCursor: [...hashes] };
   }
 
   private acceptOne(record: GraphRecord): void {
@@ -105,7 +111,7 @@ export class RecordSieve {
       return;
     }
     // Already written at this instant: by an earlier invocation (the cursor), or before a split group (below).
-    if (this.lastComplete && ticks === this.lastComplete.ticks && this.lastComplete.idHashes.has(idHash(record.id))) {
+    if (this.lastComplete && ticks === this.lastComplete.ticks && this.wasWrittenAtCursor(record.id)) {
       this.counts.duplicatesDropped++;
       return;
     }
@@ -115,23 +121,28 @@ export class RecordSieve {
       return;
     }
     // Served again outside its group (a later page, another instant): the version already written stays.
-    if (this.recent.has(idHash(record.id))) {
+    if (this.recent.has(record.id)) {
       this.counts.duplicatesDropped++;
       return;
     }
     if (this.pending && ticks > this.pending.ticks) {
       // Out of Graph's order: written as it comes rather than dropped (nothing may be lost).
       this.ready.push(record);
-      this.remember(idHash(record.id));
+      this.remember(record.id);
       return;
     }
     this.closePending();
     this.pending = { ticks, byId: new Map([[record.id, record]]) };
   }
 
-  private remember(hash: string): void {
-    this.recent.add(hash);
+  private remember(id: string): void {
+    this.recent.add(id);
     if (this.recent.size > RECENT_IDS_KEPT) this.recent.delete(this.recent.values().next().value as string);
+  }
+
+  private wasWrittenAtCursor(id: string): boolean {
+    const { ids, idHashes } = this.lastComplete as NonNullable<RecordSieve['lastComplete']>;
+    return ids.has(id) || (idHashes.size > 0 && idHashes.has(idHash(id)));
   }
 
   private closePending(): void {
@@ -139,12 +150,11 @@ export class RecordSieve {
     const { ticks, byId } = this.pending;
     this.pending = undefined;
     for (const record of byId.values()) this.ready.push(record);
-    const hashes = new Set([...byId.keys()].map(idHash));
-    for (const h of hashes) this.remember(h);
+    for (const id of byId.keys()) this.remember(id);
     if (this.lastComplete && this.lastComplete.ticks === ticks) {
-      for (const h of hashes) this.lastComplete.idHashes.add(h);
+      for (const id of byId.keys()) this.lastComplete.ids.add(id);
     } else {
-      this.lastComplete = { ticks, idHashes: hashes };
+      this.lastComplete = { ticks, ids: new Set(byId.keys()), idHashes: new Set() };
     }
   }
 }
