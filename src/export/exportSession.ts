@@ -124,7 +124,7 @@ export class ExportSession {
   /** Every record of the previous revision read again, unchanged, and nothing else. */
   private sameAsPrevious(previous: PreviousRevision): boolean {
     const records = this.checkpoint.counts.records;
-    if (this.previousPrints) return this.compare.added === 0 && this.compare.changed === 0 && this.compare.matched === previous.records && records === previous.records;
+    if (this.previousPrints) return this.compare.added === 0 && this.compare.changed === 0 && this.compare.matched === this.previousPrints.size && records === previous.records;
     // A revision written before fingerprints existed: its ids (and count) are all there is to compare.
     return previous.idDigest === this.checkpoint.idDigest && previous.records === records;
   }
@@ -256,7 +256,7 @@ export class ExportSession {
     this.deps.faultPoint?.('afterCommit');
     const previous = this.job.previous;
     const compared = this.checkpoint.compare;
-    const comparison = previous && this.previousPrints && compared ? { previousRevision: previous.revision, ...compared, missing: previous.records - compared.matched } : undefined;
+    const comparison = previous && this.previousPrints && compared ? { previousRevision: previous.revision, ...compared, missing: this.previousPrints.size - compared.matched } : undefined;
     const manifestBlob = manifestBlobName(this.files.base);
     const finishedAt = this.deps.now().toISOString();
     await this.deps.renewLease();
