@@ -5,6 +5,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { TruncationCounts } from '../formats/types';
 import type { StreamDefinition } from '../streams/catalog';
+import type { CompiledExportFilter, ExportFilters } from './filters';
 import type { ExportCounts, ExportedFile, ExportJob, JobResult, RevisionFile } from './job';
 import packageJson from '../../package.json';
 
@@ -38,6 +39,9 @@ export interface Manifest {
   } | null;
   /** Blob of `<idHash> <contentHash>` lines, one per record: what a later re-check compares against. */
   fingerprints: string | null;
+  /** An on-demand export's filters as given (normalised), or null. */
+  filters: ExportFilters | null;
+  /** The part of them sent to Graph as `$filter` terms (the rest, and these again, were applied while writing). */
   filter: string | null;
   graph: { version: string; url: string; timeFilter: string };
   formats: string[];
@@ -52,6 +56,7 @@ export interface ManifestInput {
   job: ExportJob;
   stream: StreamDefinition;
   firstUrl: string;
+  filter?: CompiledExportFilter;
   files: ExportedFile[];
   counts: ExportCounts;
   truncation?: TruncationCounts;
@@ -85,7 +90,8 @@ export function buildManifest(input: ManifestInput): Manifest {
         }
       : null,
     fingerprints: input.fingerprintsBlob ?? null,
-    filter: job.filter ?? null,
+    filters: input.filter?.filters ?? null,
+    filter: input.filter?.graphFilter ?? null,
     graph: {
       version: stream.graphVersion,
       url: input.firstUrl,

@@ -3,6 +3,9 @@ import './scheduleExports';
 import './runExportJob';
 import './recordPoisonedJob';
 import './exportsApi';
+import './adhocExports';
+import './streamsApi';
+import './downloadPage';
 // Last: the catch-all answers what no route above takes.
 import './routeFallback';
 
