@@ -16,8 +16,9 @@ import { classifyGraphError, GraphRequestError } from '../graph/errors';
 import { STREAMS } from '../streams/catalog';
 import { formatInstant, instantFromDate, parseInstant, Ticks } from '../time/instant';
 import { addIds, EMPTY_ID_DIGEST } from './idSetDigest';
-import { addToContentDigest, compareWith, fingerprint, fingerprintLines, loadFingerprints } from './fingerprints';
-import { emptyCounts, ExportCounts, ExportJob, JobCheckpoint, JobResult, PreviousRevision, RevisionComparison } from './job';
+import { addToContentDigest, fingerprint, fingerprintLines } from './fingerprints';
+import { emptyCounts, ExportCounts, ExportJob, JobCheckpoint, JobResult } from './job';
+import { RevisionCompare } from './revisionCompare';
 import { compileExportFilters, CompiledExportFilter } from './filters';
 import { blobBaseName, manifestBlobName } from './jobIds';
 import type { Logger } from './logger';
@@ -66,9 +67,8 @@ export class ExportSession {
   private checkpoint: JobCheckpoint;
   private idDigest: string;
   private contentDigest: string;
-  private readonly compare: RevisionComparison;
-  /** A re-check or re-run: the previous revision's fingerprints (undefined for revisions written without them). */
-  private previousPrints?: ReadonlyMap<string, string>;
+  /** A re-check or re-run: how the records compare with the revision it may replace. */
+  private readonly compare?: RevisionCompare;
   private progressed = false;
   private lastCheckpointAt: number;
   private readonly invocationStartedAt: number;
@@ -91,7 +91,7 @@ export class ExportSession {
     };
     this.idDigest = this.checkpoint.idDigest;
     this.contentDigest = this.checkpoint.contentDigest ?? EMPTY_ID_DIGEST;
-    this.compare = { ...(this.checkpoint.compare ?? { matched: 0, added: 0, changed: 0 }) };
+    this.compare = job.previous ? new RevisionCompare(job.previous, this.checkpoint.compare) : undefined;
     this.counts = { ...this.checkpoint.counts };
     this.startedAt = this.checkpoint.startedAt;
     const base = blobBaseName({ jobId: job.jobId, kind: job.kind, stream: job.stream, start: this.start, end: this.end, revision: job.revision });
@@ -110,27 +110,13 @@ export class ExportSession {
   }
 
   async run(): Promise<SessionOutcome> {
-    const previous = this.job.previous;
-    if (previous) this.previousPrints = await this.loadPreviousPrints(previous);
+    await this.compare?.load(this.deps.container);
     if (this.checkpoint.phase === 'paging') {
       const finished = await this.page();
       if (!finished) return { kind: 'yield' };
     }
-    if (this.job.mode === 'recheck' && previous && this.sameAsPrevious(previous)) return { kind: 'unchanged' };
+    if (this.job.mode === 'recheck' && this.compare?.same(this.checkpoint.counts.records, this.checkpoint.idDigest)) return { kind: 'unchanged' };
     return { kind: 'done', result: await this.finalize() };
-  }
-
-  private async loadPreviousPrints(previous: PreviousRevision): Promise<ReadonlyMap<string, string> | undefined> {
-    if (previous.records === 0) return new Map();
-    return previous.fingerprintsBlob ? loadFingerprints(this.deps.container, previous.fingerprintsBlob) : undefined;
-  }
-
-  /** Every record of the previous revision read again, unchanged, and nothing else. */
-  private sameAsPrevious(previous: PreviousRevision): boolean {
-    const records = this.checkpoint.counts.records;
-    if (this.previousPrints) return this.compare.added === 0 && this.compare.changed === 0 && this.compare.matched === this.previousPrints.size && records === previous.records;
-    // A revision written before fingerprints existed: its ids (and count) are all there is to compare.
-    return previous.idDigest === this.checkpoint.idDigest && previous.records === records;
   }
 
   /** Pages until the window is done (true) or the budget is spent (false). */
@@ -218,7 +204,7 @@ export class ExportSession {
     this.files.addFingerprints(fingerprintLines(prints), records.length);
     this.idDigest = addIds(this.idDigest, records.map((r) => r.id));
     this.contentDigest = addToContentDigest(this.contentDigest, prints);
-    if (this.previousPrints) compareWith(this.previousPrints, prints, this.compare);
+    this.compare?.add(prints);
   }
 
   /**
@@ -246,7 +232,7 @@ export class ExportSession {
       truncation: this.files.truncationCounts(),
       idDigest: this.idDigest,
       contentDigest: this.contentDigest,
-      compare: this.job.previous ? { ...this.compare } : undefined,
+      compare: this.compare?.state(),
       startedAt: this.startedAt,
     };
     await this.deps.saveCheckpoint(next);
@@ -269,9 +255,7 @@ export class ExportSession {
     const files = await this.files.commit(window, metadata);
     const fingerprintsBlob = await this.files.commitFingerprints(metadata);
     this.deps.faultPoint?.('afterCommit');
-    const previous = this.job.previous;
-    const compared = this.checkpoint.compare;
-    const comparison = previous && this.previousPrints && compared ? { previousRevision: previous.revision, ...compared, missing: this.previousPrints.size - compared.matched } : undefined;
+    const comparison = this.compare?.result(this.checkpoint.compare);
     const manifestBlob = manifestBlobName(this.files.base);
     const finishedAt = this.deps.now().toISOString();
     await this.deps.renewLease();
