@@ -52,6 +52,8 @@ export interface LossDeps {
  */
 export async function recordLoss(deps: LossDeps, job: ExportJob, error: JobError): Promise<ExportJob> {
   const now = deps.now();
+  // A window with files is not lost: only a pass over it can be cut short.
+  if (job.result && !job.previous) return job;
   if (job.result) {
     const kept = await deps.jobs.update(abandonPass(job, error, now));
     deps.log.warn(`Job ${job.jobId}: its window left Entra's retention before the ${job.mode} pass finished; revision ${kept.revision} stands`);
