@@ -20,7 +20,7 @@ import type { HostLog } from '../../dev/local-host/logger';
 import type { JobMessage } from '../../src/export/job';
 import type { QueueFunctionSpec } from '../../src/functions/registry';
 import type { ChaosWorker } from './chaosWorker';
-import type { JobQueueDriver, QueueReport } from './chaosQueue';
+import type { JobQueueDriver, PoisonHandler, QueueReport } from './chaosQueue';
 
 /** Thrown by the chaos handler when the worker was killed: the listener settles nothing. */
 class ProcessDied extends Error {
@@ -43,14 +43,18 @@ export interface AzuriteQueueOptions {
   /** Visibility of a message while its invocation runs (renewed at half); a dead instance's message returns after it. */
   messageLeaseSeconds: number;
   maxDequeueCount: number;
+  /** What the host's poison-queue trigger runs (recordPoisonedJob), on one more listener. */
+  onPoison: PoisonHandler;
 }
 
 export class AzuriteJobQueue implements JobQueueDriver {
   readonly name = 'azurite';
   readonly maxDequeueCount: number;
   private readonly listeners: QueueListener[];
+  private readonly poisonListener: QueueListener;
+  private readonly poisonMessages = new Set<string>();
   private readonly queues: QueueClients;
-  private readonly stats = { sent: 0, duplicated: 0, delivered: 0, redelivered: 0, died: 0, renewalFailures: 0, settleFailures: 0, receiveFailures: 0 };
+  private readonly stats = { sent: 0, duplicated: 0, delivered: 0, redelivered: 0, died: 0, poisonHandled: 0, poisonRecorded: 0, renewalFailures: 0, settleFailures: 0, receiveFailures: 0 };
 
   private constructor(private readonly options: AzuriteQueueOptions) {
     this.maxDequeueCount = options.maxDequeueCount;
@@ -80,13 +84,27 @@ export class AzuriteJobQueue implements JobQueueDriver {
       { length: options.instances },
       () => new QueueListener(spec, { queues: this.queues, settings, log: this.hostLog, messageLeaseSeconds: options.messageLeaseSeconds, processDied: (e) => e instanceof ProcessDied }),
     );
+    // The host's poison-queue trigger: its own queue calls fail like the others; its failures retry, then poison it again.
+    const poisonSpec: QueueFunctionSpec = {
+      kind: 'queue',
+      name: 'recordPoisonedJob',
+      queueName: poisonQueueName(options.queueName),
+      connection: 'AzureWebJobsStorage',
+      extraOutputs: [],
+      handler: async (message, context) => {
+        this.poisonMessages.add(String(context.triggerMetadata?.id));
+        this.stats.poisonHandled++;
+        if (await options.onPoison(message as JobMessage)) this.stats.poisonRecorded++;
+      },
+    };
+    this.poisonListener = new QueueListener(poisonSpec, { queues: this.queues, settings, log: this.hostLog, messageLeaseSeconds: options.messageLeaseSeconds });
   }
 
   static async start(options: AzuriteQueueOptions): Promise<AzuriteJobQueue> {
     await options.plainService.getQueueClient(options.queueName).createIfNotExists();
     await options.plainService.getQueueClient(poisonQueueName(options.queueName)).createIfNotExists();
     const queue = new AzuriteJobQueue(options);
-    for (const listener of queue.listeners) await startWithRetries(listener);
+    for (const listener of [...queue.listeners, queue.poisonListener]) await startWithRetries(listener);
     return queue;
   }
 
@@ -100,21 +118,26 @@ export class AzuriteJobQueue implements JobQueueDriver {
    * next tick is due; the listeners keep running meanwhile, as on the host.
    */
   async drain(due: () => boolean): Promise<void> {
-    const plain = this.options.plainService.getQueueClient(this.options.queueName);
+    const queues = [this.options.queueName, poisonQueueName(this.options.queueName)].map((name) => this.options.plainService.getQueueClient(name));
+    const all = [...this.listeners, this.poisonListener];
+    const idle = (): boolean => all.every((l) => l.isIdle());
     for (;;) {
       if (due()) return;
-      for (const listener of this.listeners) listener.wake();
-      if (this.listeners.every((l) => l.isIdle()) && (await messageCount(plain)) === 0 && this.listeners.every((l) => l.isIdle())) return;
+      for (const listener of all) listener.wake();
+      if (idle() && (await messageCount(queues[0])) === 0 && (await messageCount(queues[1])) === 0 && idle()) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
   async report(): Promise<QueueReport> {
-    return { ...this.stats, poisoned: await messageCount(this.options.plainService.getQueueClient(poisonQueueName(this.options.queueName))) };
+    const left = await messageCount(this.options.plainService.getQueueClient(poisonQueueName(this.options.queueName)));
+    const aside = await messageCount(this.options.plainService.getQueueClient(poisonQueueName(poisonQueueName(this.options.queueName))));
+    // Poisoned: the distinct messages the poison listener received (the run drains the poison queue like the job queue).
+    return { ...this.stats, poisoned: this.poisonMessages.size, poisonLeft: left + aside };
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.listeners.map((l) => l.stop()));
+    await Promise.all([...this.listeners, this.poisonListener].map((l) => l.stop()));
   }
 
   /** The host's warnings about its own queue calls, counted (invocation failures are the worker's to count). */

@@ -17,12 +17,24 @@ export interface QueueReport {
   redelivered: number;
   /** Deliveries whose worker was killed. */
   died: number;
+  /** Messages moved to the poison queue (every delivery failed). */
   poisoned: number;
+  /** Poisoned messages handed to the product's poison handler (recordPoisonedMessage), and those it marked failed. */
+  poisonHandled: number;
+  poisonRecorded: number;
+  /** Poisoned messages still unhandled when the run ended (the handler itself failed on every delivery). */
+  poisonLeft: number;
   /** Azurite only: failed visibility renewals, failed deletes or updates, failed receives. */
   renewalFailures?: number;
   settleFailures?: number;
   receiveFailures?: number;
 }
+
+/**
+ * What the Functions host's poison-queue trigger (`recordPoisonedJob`) runs for one poisoned message: true when it
+ * marked the job failed. A throw leaves the message for another delivery, as on the host.
+ */
+export type PoisonHandler = (message: JobMessage) => Promise<boolean>;
 
 export interface JobQueueDriver {
   readonly name: 'memory' | 'azurite';
@@ -43,19 +55,24 @@ interface QueuedMessage {
   dequeueCount: number;
 }
 
+/** How many times a poisoned message is offered to the poison handler before it is left aside (the host's maxDequeueCount). */
+const POISON_ATTEMPTS = 5;
+
 export class MemoryJobQueue implements JobQueueDriver {
   readonly name = 'memory';
   private nextId = 1;
   private readonly visible: QueuedMessage[] = [];
   private inFlight = 0;
-  private readonly poison: QueuedMessage[] = [];
-  private readonly stats = { sent: 0, duplicated: 0, delivered: 0, redelivered: 0, died: 0 };
+  private readonly poison: Array<{ body: JobMessage; attempts: number }> = [];
+  private readonly poisonAside: JobMessage[] = [];
+  private readonly stats = { sent: 0, duplicated: 0, delivered: 0, redelivered: 0, died: 0, poisoned: 0, poisonHandled: 0, poisonRecorded: 0 };
   private worker?: ChaosWorker;
 
   constructor(
     private readonly duplicateRate: number,
     private readonly random: () => number,
     private readonly concurrency: number,
+    private readonly onPoison: PoisonHandler,
     readonly maxDequeueCount = 5,
   ) {}
 
@@ -79,9 +96,10 @@ export class MemoryJobQueue implements JobQueueDriver {
     const loop = async (): Promise<void> => {
       for (;;) {
         if (due()) return;
+        if (await this.handlePoison()) continue;
         const message = this.receive();
         if (!message) {
-          if (this.visible.length === 0 && this.inFlight === 0) return;
+          if (this.visible.length === 0 && this.inFlight === 0 && this.poison.length === 0) return;
           await new Promise((r) => setImmediate(r));
           continue;
         }
@@ -99,7 +117,7 @@ export class MemoryJobQueue implements JobQueueDriver {
   }
 
   report(): Promise<QueueReport> {
-    return Promise.resolve({ ...this.stats, poisoned: this.poison.length });
+    return Promise.resolve({ ...this.stats, poisonLeft: this.poison.length + this.poisonAside.length });
   }
 
   close(): Promise<void> {
@@ -121,9 +139,25 @@ export class MemoryJobQueue implements JobQueueDriver {
   /** The handler failed or the process died: the message becomes visible again, or goes to poison. */
   private abandon(message: QueuedMessage): void {
     if (message.dequeueCount >= this.maxDequeueCount) {
-      this.poison.push(message);
+      this.stats.poisoned++;
+      this.poison.push({ body: message.body, attempts: 0 });
       return;
     }
     this.visible.push(message);
+  }
+
+  /** One poisoned message through the poison handler, if one waits: true if it took one. */
+  private async handlePoison(): Promise<boolean> {
+    const entry = this.poison.shift();
+    if (!entry) return false;
+    entry.attempts++;
+    try {
+      this.stats.poisonHandled++;
+      if (await this.onPoison(entry.body)) this.stats.poisonRecorded++;
+    } catch {
+      if (entry.attempts < POISON_ATTEMPTS) this.poison.push(entry);
+      else this.poisonAside.push(entry.body);
+    }
+    return true;
   }
 }

@@ -33,7 +33,8 @@ export function formatReport(report: ChaosReport): string {
     `stalls past the lease: ${report.stalls}, invocations that lost their lease to a takeover: ${w.leaseLost}, deliveries ignored (finished or leased): ${w.skippedDeliveries}, deliveries overlapping a running invocation of the same job: ${w.overlapping}`,
     `invocations: ${w.invocations}, continuations: ${w.continuations}, worker errors (storage faults and others): ${w.workerErrors}, planner ticks failed: ${report.plannerFailures}`,
     `busiest job: ${report.busiestJob}`,
-    `queue: sent ${q.sent}, duplicated ${q.duplicated}, delivered ${q.delivered}, redelivered ${q.redelivered}, died in flight ${q.died}, poisoned ${q.poisoned}` +
+    `after the first pass: re-checks ${report.passes.rechecks} (late or changed records found ${report.passes.lateRecordsFound}, windows now served by a later revision ${report.passes.revisedWindows}, revisions kept beside the served one ${report.passes.keptRevisions}); automatic retries of failed jobs ${report.passes.autoRetries} (${report.passes.retriedJobs} jobs)`,
+    `queue: sent ${q.sent}, duplicated ${q.duplicated}, delivered ${q.delivered}, redelivered ${q.redelivered}, died in flight ${q.died}, poisoned ${q.poisoned} (poison handler ran ${q.poisonHandled}, marked failed ${q.poisonRecorded}, left ${q.poisonLeft})` +
       (q.renewalFailures === undefined ? '' : `, visibility renewals failed ${q.renewalFailures}, settles failed ${q.settleFailures}, receives failed ${q.receiveFailures}`),
     `elapsed: ${report.seconds.toFixed(1)} s (export ${report.runSeconds.toFixed(1)} s, verification ${report.verifySeconds.toFixed(1)} s)`,
   );

@@ -8,7 +8,8 @@
  *
  * Time is simulated: the planner runs every 15 minutes of the clock, each Graph page moves the clock on by
  * `pageClockMs`, and the simulator's waits (throttle window, Retry-After) are divided by 1000. The run goes on
- * until every window's horizon (end + lag + settle time, covering the re-check pass) has passed and no job is active.
+ * until every window's horizon (end + lag + settle time, covering the re-check pass) has passed, no job is active and
+ * no failed job awaits its automatic retry. Poisoned messages go to the product's poison handler, as on the host.
  */
 import { QueueServiceClient } from '@azure/storage-queue';
 import { startSimulator, type SimulatorHandle } from '../../dev/graph-simulator';
@@ -16,14 +17,14 @@ import { FAULT_KINDS, type BurstOptions, type FaultKind, type PublicationOptions
 import { buildRuntime, type Runtime } from '../../src/app/runtime';
 import { loadConfig, type AppConfig } from '../../src/config';
 import type { FaultPoint } from '../../src/export/exportSession';
-import type { ExportJob } from '../../src/export/job';
 import { silentLogger } from '../../src/export/logger';
 import { planExports } from '../../src/export/planner';
+import { recordPoisonedMessage } from '../../src/export/poisonedMessage';
 import { createGraphClient } from '../../src/graph/graphClient';
 import { createStorageClients } from '../../src/storage/clients';
 import { STREAM_IDS, StreamId } from '../../src/streams/catalog';
 import { AzuriteJobQueue } from './azuriteQueue';
-import { MemoryJobQueue, type JobQueueDriver, type QueueReport } from './chaosQueue';
+import { MemoryJobQueue, type JobQueueDriver, type PoisonHandler, type QueueReport } from './chaosQueue';
 import { verifyExport, type Verification } from './chaosVerify';
 import { ChaosWorker, type WorkerCounters } from './chaosWorker';
 import { StorageFaults, type StorageFaultStats } from './storageFaults';
@@ -169,7 +170,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log: silentLogger,
     redeliver: (message) => (late.queue ? late.queue.send(message) : Promise.resolve()),
   });
-  const queue = (late.queue = await startQueue(options, worker, storageFaults, random, concurrency, `${prefix}jobs`));
+  // The host's poison-queue trigger, on the planner's storage (faults, no kills): a poisoned job is marked failed.
+  const onPoison: PoisonHandler = async (message) => (await recordPoisonedMessage(message, { ...planner, log: silentLogger })) === 'failed';
+  const queue = (late.queue = await startQueue(options, worker, storageFaults, random, concurrency, `${prefix}jobs`, onPoison));
 
   let plannerFailures = 0;
   const endOfData = START + spanHours * 3600_000;
@@ -190,9 +193,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         plannerFailures++;
       }
       await queue.drain(() => clock.now >= tick + TICK_MS);
-      if (tick >= lastTick && !(await hasActiveJobs(base.jobs.listActive()))) break;
-      // Three more hours let the sweep recover jobs stranded late in the run; what is still active then is reported.
-      if (tick > lastTick + 12 * TICK_MS) break;
+      if (tick >= lastTick && !(await hasPendingWork(base))) break;
+      // Six more hours let the sweeps recover jobs stranded late in the run and the planner retry failed ones (15 min,
+      // doubling); what is still active or awaiting a retry then is reported.
+      if (tick > lastTick + 24 * TICK_MS) break;
       if ((tick - START) % (4 * TICK_MS) === 0) {
         const c = worker.counters;
         log(`t=${new Date(clock.now).toISOString()} invocations=${c.invocations} continuations=${c.continuations} kills=${sum(c.killsByPoint) + c.storageKills} storage faults=${storageFaults.total()} planner failures=${plannerFailures}`);
@@ -284,10 +288,12 @@ function chaosConfig(options: ChaosOptions, graphUrl: string, prefix: string, pa
   });
 }
 
-async function startQueue(options: ChaosOptions, worker: ChaosWorker, storageFaults: StorageFaults, random: () => number, concurrency: number, queueName: string): Promise<JobQueueDriver> {
+async function startQueue(
+  options: ChaosOptions, worker: ChaosWorker, storageFaults: StorageFaults, random: () => number, concurrency: number, queueName: string, onPoison: PoisonHandler,
+): Promise<JobQueueDriver> {
   const duplicateRate = options.duplicateRate ?? 0.1;
   if ((options.queue ?? 'azurite') === 'memory') {
-    const memory = new MemoryJobQueue(duplicateRate, random, concurrency);
+    const memory = new MemoryJobQueue(duplicateRate, random, concurrency, onPoison);
     memory.attach(worker);
     return memory;
   }
@@ -302,6 +308,7 @@ async function startQueue(options: ChaosOptions, worker: ChaosWorker, storageFau
     random,
     messageLeaseSeconds: options.messageLeaseSeconds ?? 2,
     maxDequeueCount: 5,
+    onPoison,
   });
 }
 
@@ -342,8 +349,10 @@ async function spanPlanned(runtime: Runtime, config: AppConfig, endOfData: numbe
   return true;
 }
 
-async function hasActiveJobs(active: AsyncIterable<ExportJob>): Promise<boolean> {
-  for await (const _job of active) return true;
+/** A job queued or running, or failed with an automatic retry still to come: the run is not over. */
+async function hasPendingWork(runtime: Runtime): Promise<boolean> {
+  for await (const _job of runtime.jobs.listActive()) return true;
+  for await (const _job of runtime.jobs.listDueRetries('9999-12-31T23:59:59Z')) return true;
   return false;
 }
 

@@ -43,7 +43,10 @@ export interface Verification {
   hashMismatches: string[];
   /** Files whose record count disagrees with the window's JSONL records (a CSV with a doubled or missing block). */
   countMismatches: string[];
-  /** Jobs not in a terminal state when the run ended: `jobId:status:lastErrorCode: message (checkpoint, invocations)`. */
+  /**
+   * Jobs not settled when the run ended, queued, running, or failed with an automatic retry still due:
+   * `jobId:status:lastErrorCode: message (checkpoint, invocations)`.
+   */
   unfinishedJobs: string[];
   /** Windows whose job ended without an export (failed, lost to retention, …): `jobId:status:code: message`. */
   lostWindows: string[];
@@ -53,6 +56,20 @@ export interface Verification {
   samples: string[];
   /** The job that took the most invocations: a window that makes no progress shows here. */
   busiestJob: string;
+  /** What the product did after the first export of each window, summed over the jobs. */
+  passes: JobPasses;
+}
+
+export interface JobPasses {
+  /** Re-check passes started, and the records they found added or changed (`lateRecordsFound`). */
+  rechecks: number;
+  lateRecordsFound: number;
+  /** Windows served by a later revision than their first; revisions kept beside the served one (notice RevisionsKept). */
+  revisedWindows: number;
+  keptRevisions: number;
+  /** Automatic retries of failed jobs by the planner, and jobs that needed at least one. */
+  autoRetries: number;
+  retriedJobs: number;
 }
 
 export interface VerifyOptions {
@@ -77,12 +94,23 @@ export function isExact(v: Verification): boolean {
 export async function verifyExport(runtime: Runtime, sim: SimulatorHandle, options: VerifyOptions): Promise<Verification> {
   const { range } = options;
   const jobs = await runtime.jobs.listAll({ kind: 'scheduled' });
-  const result: Verification = { streams: [], manifestsVerified: 0, filesVerified: 0, hashMismatches: [], countMismatches: [], unfinishedJobs: [], lostWindows: [], gaps: [], samples: [], busiestJob: '' };
+  const result: Verification = {
+    streams: [], manifestsVerified: 0, filesVerified: 0, hashMismatches: [], countMismatches: [], unfinishedJobs: [], lostWindows: [], gaps: [], samples: [], busiestJob: '',
+    passes: { rechecks: 0, lateRecordsFound: 0, revisedWindows: 0, keptRevisions: 0, autoRetries: 0, retriedJobs: 0 },
+  };
   const busiest = [...jobs].sort((a, b) => b.invocations - a.invocations)[0];
   if (busiest) result.busiestJob = `${busiest.jobId}: ${busiest.invocations} invocations, ${busiest.continuations} continuations, status ${busiest.status}`;
   for (const job of jobs) {
+    const p = result.passes;
+    p.rechecks += job.rechecks ?? 0;
+    p.lateRecordsFound += job.lateRecordsFound ?? 0;
+    if ((job.result?.revision ?? 1) > 1) p.revisedWindows++;
+    p.keptRevisions += (job.revisions ?? []).filter((r) => r.role === 'kept').length;
+    p.autoRetries += job.autoRetries ?? 0;
+    if (job.autoRetries) p.retriedJobs++;
     const code = job.lastError?.code ?? '';
-    if (!isTerminal(job.status)) result.unfinishedJobs.push(`${job.jobId}:${job.status}:${code}: ${job.lastError?.message.slice(0, 200) ?? ''} (cursor ${job.checkpoint?.cursor ?? 'none'}, phase ${job.checkpoint?.phase ?? 'none'}, ${job.invocations} invocations, ${job.continuations} continuations)`);
+    if (job.status === 'failed' && job.retryAt) result.unfinishedJobs.push(`${job.jobId}:failed:${code}: awaiting automatic retry ${(job.autoRetries ?? 0) + 1} at ${job.retryAt}: ${job.lastError?.message.slice(0, 200) ?? ''}`);
+    else if (!isTerminal(job.status)) result.unfinishedJobs.push(`${job.jobId}:${job.status}:${code}: ${job.lastError?.message.slice(0, 200) ?? ''} (cursor ${job.checkpoint?.cursor ?? 'none'}, phase ${job.checkpoint?.phase ?? 'none'}, ${job.invocations} invocations, ${job.continuations} continuations)`);
     else if (job.status !== 'succeeded' && job.status !== 'empty') result.lostWindows.push(`${job.jobId}:${job.status}:${code}: ${job.lastError?.message ?? ''}`);
   }
   for (const stream of options.streams ?? STREAM_IDS) {
