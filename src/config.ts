@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { STREAM_IDS, STREAMS, StreamId } from './streams/catalog';
+import { ncrontabProblem } from './time/ncrontab';
 
 export const FORMAT_IDS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'csv', 'csv.gz'] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
@@ -94,11 +95,14 @@ const boolSetting = z
   .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** NCRONTAB with six fields (seconds first), as the Functions timer trigger expects. */
+/** NCRONTAB with six fields (seconds first), as the Functions timer trigger expects (src/time/ncrontab.ts). */
 const ncrontab = z
   .string()
   .trim()
-  .refine((v) => v.split(/\s+/).length === 6, 'must be a six-field NCRONTAB expression such as "0 */5 * * * *"');
+  .superRefine((v, ctx) => {
+    const problem = ncrontabProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 function read<T>(env: Env, name: string, schema: z.ZodType<T>, fallback: string | undefined): T {
   const raw = env[name] === undefined || env[name] === '' ? fallback : env[name];
