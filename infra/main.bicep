@@ -84,6 +84,18 @@ param streamManagedIdentitySignInsEnabled bool = true
 @description('STREAM_PROVISIONING_ENABLED: export provisioning logs (needs Entra ID P1/P2).')
 param streamProvisioningEnabled bool = true
 
+// ---------- Cloud ----------
+
+@description('GRAPH_BASE_URL: Microsoft Graph service root of the tenant\'s cloud. Empty: the one of the Azure cloud deployed to (AzureCloud: graph.microsoft.com, AzureUSGovernment: graph.microsoft.us, AzureChinaCloud: microsoftgraph.chinacloudapi.cn). US Government L5 (DoD) tenants set https://dod-graph.microsoft.us; GCC (moderate) tenants keep https://graph.microsoft.com.')
+@allowed([
+  ''
+  'https://graph.microsoft.com'
+  'https://graph.microsoft.us'
+  'https://dod-graph.microsoft.us'
+  'https://microsoftgraph.chinacloudapi.cn'
+])
+param graphBaseUrl string = ''
+
 // ---------- HTTP API authentication ----------
 
 @description('Application (client) id of an Entra app registration for the HTTP API. Set it to turn on App Service Authentication (Entra tokens required, 401 otherwise); empty = function keys only.')
@@ -182,6 +194,14 @@ var streamEnabled = {
   managedIdentitySignIns: streamManagedIdentitySignInsEnabled
   provisioning: streamProvisioningEnabled
 }
+// The Graph service root of each Azure cloud (learn.microsoft.com/graph/deployments); the app derives the token scope
+// and sign-in authority from it (src/graph/graphClouds.ts). Any other cloud must set graphBaseUrl.
+var graphBaseUrlOfCloud = {
+  AzureCloud: 'https://graph.microsoft.com'
+  AzureUSGovernment: 'https://graph.microsoft.us'
+  AzureChinaCloud: 'https://microsoftgraph.chinacloudapi.cn'
+}
+var effectiveGraphBaseUrl = empty(graphBaseUrl) ? graphBaseUrlOfCloud[environment().name] : graphBaseUrl
 var enabledStreams = map(filter(items(streamEnabled), s => s.value), s => s.key)
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -288,6 +308,7 @@ module api 'app/api.bicep' = {
     streamProvisioningEnabled: streamProvisioningEnabled
     apiClientId: apiClientId
     apiRequiredRole: apiRequiredRole
+    graphBaseUrl: effectiveGraphBaseUrl
   }
   // The containers, queues and tables exist and the roles are granted before the host first starts.
   dependsOn: [

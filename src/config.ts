@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { STREAM_IDS, STREAMS, StreamId } from './streams/catalog';
 import { ncrontabProblem } from './time/ncrontab';
+import { GLOBAL_GRAPH_CLOUD, graphCloudOf, graphScopeOf, unknownGraphCloudMessage } from './graph/graphClouds';
 
 export const FORMAT_IDS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'csv', 'csv.gz'] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
@@ -37,7 +38,12 @@ export interface AppConfig {
   streamsTable: string;
   linkAuditTable: string;
   graph: {
+    /** A Graph service root (global or national cloud), or the simulator's URL in simulator mode. */
     baseUrl: string;
+    /** `https://{cloud's Graph host}/.default`: the token audience follows the cloud (src/graph/graphClouds.ts). */
+    scope: string;
+    /** The cloud's Entra authority for DefaultAzureCredential; undefined in simulator mode. */
+    authorityHost?: string;
     authMode: GraphAuthMode;
     /** Client id of the user-assigned managed identity (AZURE_CLIENT_ID). */
     clientId?: string;
@@ -160,6 +166,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (authMode !== 'simulator' && !graphBaseUrl.startsWith('https://')) {
     throw new ConfigError('GRAPH_BASE_URL', 'must use https unless GRAPH_AUTH_MODE=simulator');
   }
+  // The token's audience and the sign-in authority follow the cloud; any other host is refused before a token is asked for.
+  const cloud = authMode === 'simulator' ? undefined : graphCloudOf(graphBaseUrl);
+  if (authMode !== 'simulator' && !cloud) throw new ConfigError('GRAPH_BASE_URL', unknownGraphCloudMessage(graphBaseUrl));
   const retentionDays = read(env, 'ENTRA_RETENTION_DAYS', intSetting(7, 30), '30');
   const backfillDays = read(env, 'BACKFILL_DAYS', intSetting(0, 30), '7');
   if (backfillDays > retentionDays) {
@@ -175,6 +184,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     linkAuditTable: read(env, 'LINK_AUDIT_TABLE', tableName, 'linkaudit'),
     graph: {
       baseUrl: graphBaseUrl,
+      scope: graphScopeOf(cloud ?? GLOBAL_GRAPH_CLOUD),
+      authorityHost: cloud?.authorityHost,
       authMode,
       clientId: optional(env, 'AZURE_CLIENT_ID'),
       tenantId: optional(env, 'AZURE_TENANT_ID'),

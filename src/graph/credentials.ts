@@ -3,10 +3,8 @@
  * whatever DefaultAzureCredential finds (Azure CLI, environment, workload identity), or, against the Graph simulator,
  * an unsigned token that only the simulator accepts.
  */
-import { DefaultAzureCredential, ManagedIdentityCredential, type AccessToken, type TokenCredential } from '@azure/identity';
+import { DefaultAzureCredential, ManagedIdentityCredential, type AccessToken, type DefaultAzureCredentialClientIdOptions, type TokenCredential } from '@azure/identity';
 import type { AppConfig } from '../config';
-
-export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** Used in simulator tokens when no AZURE_CLIENT_ID / AZURE_TENANT_ID is configured. */
 export const SIMULATOR_DEFAULT_APP_ID = '00000000-0000-0000-0000-00000000c0de';
@@ -20,10 +18,7 @@ export function createGraphCredential(config: AppConfig['graph']): TokenCredenti
       // Without a client id this is the system-assigned identity.
       return new ManagedIdentityCredential(config.clientId ? { clientId: config.clientId } : {});
     case 'defaultAzureCredential':
-      return new DefaultAzureCredential({
-        ...(config.clientId ? { managedIdentityClientId: config.clientId } : {}),
-        ...(config.tenantId ? { tenantId: config.tenantId } : {}),
-      });
+      return new DefaultAzureCredential(defaultCredentialOptions(config));
     case 'simulator':
       return new SimulatorCredential({
         staticToken: config.simulatorToken,
@@ -31,6 +26,18 @@ export function createGraphCredential(config: AppConfig['graph']): TokenCredenti
         tenantId: config.tenantId ?? SIMULATOR_DEFAULT_TENANT_ID,
       });
   }
+}
+
+/**
+ * DefaultAzureCredential signs in at the cloud's own authority (a US Government or China tenant is unknown to
+ * login.microsoftonline.com). The Azure CLI credential follows `az cloud set` instead (docs/configuration.md).
+ */
+export function defaultCredentialOptions(config: AppConfig['graph']): DefaultAzureCredentialClientIdOptions {
+  return {
+    ...(config.clientId ? { managedIdentityClientId: config.clientId } : {}),
+    ...(config.tenantId ? { tenantId: config.tenantId } : {}),
+    ...(config.authorityHost ? { authorityHost: config.authorityHost } : {}),
+  };
 }
 
 export interface SimulatorCredentialOptions {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { AppConfig, configSettingNames, loadConfig } from '../../src/config';
 import { STORAGE_CONNECTION } from '../../src/functions/registry';
 import { STREAM_IDS } from '../../src/streams/catalog';
+import { GRAPH_CLOUDS } from '../../src/graph/graphClouds';
 import { Unresolved } from './support/armExpression';
 import { AppSetting, compileDeployment, functionAppSettings } from './support/armTemplate';
 
@@ -93,6 +94,22 @@ describe('template and src/config.ts agree', () => {
     expect(changed.streams.provisioning.enabled).toBe(false);
     expect(changed.streams.audit.enabled).toBe(true);
     expect(changed.api.requiredRole).toBe('Logs.Download');
+  });
+
+  test.each([
+    ['AzureCloud', {}, 'https://graph.microsoft.com', 'https://graph.microsoft.com/.default'],
+    ['AzureUSGovernment', {}, 'https://graph.microsoft.us', 'https://graph.microsoft.us/.default'],
+    ['AzureUSGovernment', { graphBaseUrl: 'https://dod-graph.microsoft.us' }, 'https://dod-graph.microsoft.us', 'https://dod-graph.microsoft.us/.default'],
+    ['AzureChinaCloud', {}, 'https://microsoftgraph.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn/.default'],
+    ['AzureCloud', { graphBaseUrl: 'https://graph.microsoft.us' }, 'https://graph.microsoft.us', 'https://graph.microsoft.us/.default'],
+  ] as const)('in %s with %j the app reads Graph at %s with tokens for %s', (cloud, parameters, baseUrl, scope) => {
+    const graph = loadConfig(environmentOf(functionAppSettings(compileDeployment(parameters, cloud)))).graph;
+    expect({ baseUrl: graph.baseUrl, scope: graph.scope }).toEqual({ baseUrl, scope });
+  });
+
+  test('graphBaseUrl allows only the Graph service roots the app knows', () => {
+    const allowed = compileDeployment().parameterDeclaration('graphBaseUrl').allowedValues;
+    expect(allowed).toEqual(['', ...GRAPH_CLOUDS.map((c) => `https://${c.host}`)]);
   });
 
   test('the queue bindings\' connection prefix is the one the identity settings use', () => {
