@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { startAzurite, AzuriteInstance } from '../dev/azurite';
 import { startSimulator, SimulatorHandle, SimulatorOptions } from '../dev/graph-simulator';
+import { startSimulatorProcess } from './simulatorProcess';
 import { buildRuntime, Runtime } from '../src/app/runtime';
 import { AppConfig, loadConfig, streamSettingName } from '../src/config';
 import type { JobMessage } from '../src/export/job';
@@ -13,7 +14,7 @@ import { silentLogger } from '../src/export/logger';
 import { planExports } from '../src/export/planner';
 import { runExportJob, WorkerResult } from '../src/export/worker';
 import { createGraphClient, GraphClient } from '../src/graph/graphClient';
-import { createRateLimiter, TokenBucketRateLimiter } from '../src/graph/rateLimiter';
+import { createRateLimiter, TokenBucketRateLimiter } from '../src/graph/budget';
 import { STREAM_IDS, StreamId } from '../src/streams/catalog';
 import { createStorageClients } from '../src/storage/clients';
 
@@ -34,6 +35,11 @@ export interface BenchEnvOptions {
   /** Window size; must divide a day. Default 60. */
   windowMinutes?: number;
   simulator?: SimulatorOptions;
+  /**
+   * Run the simulator in a process of its own (its `volume`, latency none, throttle off), so this process's memory
+   * is the exporter's alone. Its stats and ground truth are then not available here.
+   */
+  separateSimulator?: boolean;
   env?: Record<string, string>;
   /** Replaces the real Graph client (the CPU workload serves recorded pages). */
   graph?: (config: AppConfig) => GraphClient;
@@ -56,14 +62,10 @@ function uniqueName(prefix: string): string {
 export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv> {
   const now = Date.parse(BENCH_NOW_ISO);
   const windowMinutes = options.windowMinutes ?? 60;
-  const sim = await startSimulator({
-    seed: 'bench',
-    latency: 'none',
-    throttle: false,
-    now: () => now,
-    volume: { [BENCH_STREAM]: Math.round((options.recordsPerWindow * 60) / windowMinutes) },
-    ...options.simulator,
-  });
+  const perHour = Math.round((options.recordsPerWindow * 60) / windowMinutes);
+  const sim = options.separateSimulator
+    ? await separateSimulator(perHour)
+    : await startSimulator({ seed: 'bench', latency: 'none', throttle: false, now: () => now, volume: { [BENCH_STREAM]: perHour }, ...options.simulator });
   const streamSettings: Record<string, string> = {};
   for (const id of STREAM_IDS) streamSettings[streamSettingName(id, 'ENABLED')] = String(id === BENCH_STREAM);
   const config = loadConfig({
@@ -84,7 +86,7 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
   });
   const rateLimiter = createRateLimiter(config.graph);
   const storage = createStorageClients(config.storage);
-  const graph = options.graph ? options.graph(config) : createGraphClient(config.graph, { rateLimiter });
+  const graph = options.graph ? options.graph(config) : createGraphClient(config.graph, { budget: rateLimiter });
   const runtime = buildRuntime(config, { storage, graph, now: () => new Date(now) });
   await runtime.ensureReady();
   const messages = (await planExports({ ...runtime, log: silentLogger })).messages;
@@ -98,6 +100,15 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
       await sim.close();
     },
   };
+}
+
+/** The simulator as a child process, behind the handle's shape (only `url` and `close` work). */
+async function separateSimulator(perHour: number): Promise<SimulatorHandle> {
+  const child = await startSimulatorProcess(['--seed', 'bench', '--latency', 'none', '--throttle', 'off', '--now', BENCH_NOW_ISO, '--volume', `${BENCH_STREAM}=${perHour}`]);
+  const unavailable = (): never => {
+    throw new Error('The simulator runs in its own process: its stats and ground truth are not available here');
+  };
+  return { url: child.url, close: () => child.close(), groundTruthIds: unavailable, expectedRecords: unavailable, stats: unavailable, resetStats: unavailable, update: unavailable };
 }
 
 export interface DrainResult {

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --quick] [--time-scale N] [--only pipe,cpu,memory]`: every workload next to its baseline in one process run, printed
- * as a table of ratios and peak memory. Absolute times on a shared machine are noise; the ratios are the result.
+ * `npm run bench [-- --quick] [--time-scale N] [--only pipe,scale,cpu,memory,margin,memory-1m]`: every workload next to
+ * its baseline in one run, printed as a table of ratios and peak memory. `margin` (the arrival-margin experiment) and
+ * `memory-1m` (one window of a million records, several minutes) run only when named. Absolute times on a shared machine are noise; the ratios are the result.
  * See docs/performance.md for what each ratio means and the figures measured.
  */
-import { ARRIVAL_MARGIN } from '../src/graph/rateLimiter';
+import { ARRIVAL_MARGIN } from '../src/graph/budget';
 import { cpus } from 'node:os';
 import type { AzuriteInstance } from '../dev/azurite';
 import { startBenchAzurite } from './environment';
@@ -11,26 +12,36 @@ import { gcAvailable, MemoryPeaks } from './memorySampler';
 import { runCpuCost } from './workloads/cpuCost';
 import { runOneWindow } from './workloads/constantMemory';
 import { PipeFillRun, runPipeFill } from './workloads/pipeFill';
+import { runScaleOut, ScaleOutRun } from '../dev/instances';
 
-type WorkloadId = 'pipe' | 'cpu' | 'memory';
+type WorkloadId = 'pipe' | 'margin' | 'scale' | 'cpu' | 'memory' | 'memory-1m';
+
+/** Workloads a plain `npm run bench` leaves out. */
+const ONLY_WHEN_NAMED: readonly WorkloadId[] = ['margin', 'memory-1m'];
 
 interface Plan {
+  quick: boolean;
   only: Set<WorkloadId>;
   pipe: { timeScale: number; windows: number; recordsPerWindow: number; concurrency: number };
+  scale: { processes: number; windows: number; recordsPerWindow: number; timeScale: number };
   cpu: { recordsPerWindow: number; repetitions: number };
   memoryRecords: number;
 }
 
 const FULL: Plan = {
   pipe: { timeScale: 4, windows: 8, recordsPerWindow: 4000, concurrency: 4 },
+  scale: { processes: 4, windows: 16, recordsPerWindow: 4000, timeScale: 4 },
   cpu: { recordsPerWindow: 20_000, repetitions: 3 },
   memoryRecords: 30_000,
+  quick: false,
   only: new Set(),
 };
 const QUICK: Plan = {
   pipe: { timeScale: 10, windows: 3, recordsPerWindow: 3000, concurrency: 4 },
+  scale: { processes: 4, windows: 4, recordsPerWindow: 2000, timeScale: 10 },
   cpu: { recordsPerWindow: 3000, repetitions: 1 },
   memoryRecords: 2000,
+  quick: true,
   only: new Set(),
 };
 
@@ -39,7 +50,7 @@ function parseArgs(argv: string[]): Plan {
   const only = argv.indexOf('--only');
   if (only >= 0) plan.only = new Set(argv[only + 1].split(',') as WorkloadId[]);
   const scale = argv.indexOf('--time-scale');
-  if (scale >= 0) plan.pipe.timeScale = Number(argv[scale + 1]);
+  if (scale >= 0) plan.pipe.timeScale = plan.scale.timeScale = Number(argv[scale + 1]);
   if (!(plan.pipe.timeScale > 0)) throw new Error('--time-scale needs a positive number');
   return plan;
 }
@@ -57,7 +68,7 @@ function table(rows: string[][]): string {
   return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 }
 
-const wanted = (plan: Plan, id: WorkloadId): boolean => plan.only.size === 0 || plan.only.has(id);
+const wanted = (plan: Plan, id: WorkloadId): boolean => (plan.only.size === 0 ? !ONLY_WHEN_NAMED.includes(id) : plan.only.has(id));
 const progress = (m: string): void => void process.stderr.write(`bench: ${m}\n`);
 
 /** Cancels the product limiter's arrival margin: the limiter counts exactly Graph's window (docs/performance.md, 429s). */
@@ -69,13 +80,11 @@ async function pipeFillRows(azurite: AzuriteInstance, plan: Plan): Promise<strin
   const concurrent = await runPipeFill(azurite, pipe);
   progress('pipe fill baseline, one job at a time');
   const serial = await runPipeFill(azurite, { ...pipe, concurrency: 1 });
-  progress(`pipe fill baseline, ${pipe.concurrency} jobs, limiter without its arrival margin`);
-  const noMargin = await runPipeFill(azurite, { ...pipe, limiterWindowFactor: NO_MARGIN_FACTOR });
   if (concurrent.records !== serial.records) progress(`warning: ${concurrent.records} records with ${pipe.concurrency} jobs but ${serial.records} with 1`);
   const side = (run: PipeFillRun, label: string): string =>
     `${label}: ${fixed(run.recordsPerSecond, 0)}/s = ${fixed(run.fill)} of ceiling (requests ${fixed(run.requestFill)} of limit), ` +
     `${run.throttled429} × 429 in ${run.requests} requests, ${fixed(run.seconds, 1)} s`;
-  return [
+  const rows = [
     [
       `pipe fill (time scale ${pipe.timeScale}): ${concurrent.records} records, ceiling ${concurrent.ceiling}/s`,
       side(concurrent, `${pipe.concurrency} jobs`),
@@ -83,13 +92,40 @@ async function pipeFillRows(azurite: AzuriteInstance, plan: Plan): Promise<strin
       `${fixed(concurrent.fill)} (×${fixed(concurrent.recordsPerSecond / serial.recordsPerSecond)} vs 1 job)`,
       memoryCell(concurrent.memory),
     ],
-    [
+  ];
+  if (wanted(plan, 'margin')) {
+    progress(`pipe fill baseline, ${pipe.concurrency} jobs, limiter without its arrival margin`);
+    const noMargin = await runPipeFill(azurite, { ...pipe, limiterWindowFactor: NO_MARGIN_FACTOR });
+    rows.push([
       `arrival margin: limiter window ${1 + ARRIVAL_MARGIN} × Graph's`,
       side(concurrent, `${pipe.concurrency} jobs, product limiter`),
       side(noMargin, `${pipe.concurrency} jobs, window = Graph's`),
       `×${fixed(concurrent.recordsPerSecond / noMargin.recordsPerSecond)} vs no margin`,
       memoryCell(noMargin.memory),
-    ],
+    ]);
+  }
+  return rows;
+}
+
+async function scaleOutRow(azurite: AzuriteInstance, plan: Plan): Promise<string[]> {
+  const { scale } = plan;
+  const run = (budget: 'shared' | 'process'): Promise<ScaleOutRun> =>
+    runScaleOut({ connectionString: azurite.connectionString, budget, ...scale });
+  progress(`scale-out, ${scale.processes} processes, ${scale.windows} windows × ${scale.recordsPerWindow} records, time scale ${scale.timeScale}, shared budget`);
+  const shared = await run('shared');
+  progress(`scale-out baseline, ${scale.processes} processes, a budget per process`);
+  const perProcess = await run('process');
+  const side = (r: ScaleOutRun, label: string): string =>
+    `${label}: ${fixed(r.recordsPerSecond, 0)}/s = ${fixed(r.fill)} of ceiling (requests ${fixed(r.requestFill)} of limit), ` +
+    `${r.throttled429} × 429 in ${r.requests} requests, at most ${r.peakRequestsPerWindow} in one window, ` +
+    `jobs ${Object.entries(r.jobs).map(([status, n]) => `${n} ${status}`).join(', ')}, ${fixed(r.seconds, 1)} s`;
+  const maxRss = Math.max(...shared.reports.map((report) => report.maxRssBytes));
+  return [
+    `scale-out (time scale ${scale.timeScale}): ${scale.processes} processes, ${shared.records} records, ceiling ${shared.ceiling}/s`,
+    `${side(shared, 'shared budget')}, ${fixed(shared.storageTransactionsPerRequest, 1)} table transactions per request`,
+    side(perProcess, 'budget per process'),
+    `${fixed(shared.fill)} (×${fixed(shared.recordsPerSecond / perProcess.recordsPerSecond)} vs per process)`,
+    `rss peak ${mb(maxRss)} per instance`,
   ];
 }
 
@@ -105,17 +141,17 @@ async function cpuRow(azurite: AzuriteInstance, plan: Plan): Promise<string[]> {
   ];
 }
 
-async function memoryRow(azurite: AzuriteInstance, plan: Plan): Promise<string[]> {
-  progress(`memory, one window of ${plan.memoryRecords} records`);
-  const small = await runOneWindow(azurite, plan.memoryRecords, 144);
-  progress(`memory, one window of ${plan.memoryRecords * 10} records`);
-  const large = await runOneWindow(azurite, plan.memoryRecords * 10, 1440);
+async function memoryRow(azurite: AzuriteInstance, records: number): Promise<string[]> {
+  progress(`memory, one window of ${records} records (simulator in its own process)`);
+  const small = await runOneWindow(azurite, records, 144);
+  progress(`memory, one window of ${records * 10} records`);
+  const large = await runOneWindow(azurite, records * 10, 1440);
   return [
     `memory: ${large.records} vs ${small.records} records`,
     `${large.records}: ${memoryCell(large.memory)}, ${fixed(large.seconds, 1)} s`,
     `${small.records}: ${memoryCell(small.memory)}, ${fixed(small.seconds, 1)} s`,
     `heap ${memoryRatio(large.memory.heapDelta, small.memory.heapDelta)}, retained ${memoryRatio(large.memory.retainedDelta, small.memory.retainedDelta)}`,
-    `rss peak ${mb(Math.max(large.memory.rssPeak, small.memory.rssPeak))}`,
+    `rss peak ${mb(large.memory.rssPeak)} (${large.records}), ${mb(small.memory.rssPeak)} (${small.records}): exporter only`,
   ];
 }
 
@@ -125,9 +161,11 @@ async function main(): Promise<void> {
   const azurite = await startBenchAzurite();
   try {
     const rows = [['workload', 'product', 'baseline', 'ratio', 'peak memory (product)']];
-    if (wanted(plan, 'pipe')) rows.push(...(await pipeFillRows(azurite, plan)));
+    if (wanted(plan, 'pipe') || wanted(plan, 'margin')) rows.push(...(await pipeFillRows(azurite, plan)));
+    if (wanted(plan, 'scale')) rows.push(await scaleOutRow(azurite, plan));
     if (wanted(plan, 'cpu')) rows.push(await cpuRow(azurite, plan));
-    if (wanted(plan, 'memory')) rows.push(await memoryRow(azurite, plan));
+    if (wanted(plan, 'memory')) rows.push(await memoryRow(azurite, plan.memoryRecords));
+    if (wanted(plan, 'memory-1m')) rows.push(await memoryRow(azurite, plan.quick ? plan.memoryRecords : 100_000));
     process.stdout.write(`\n${table(rows)}\n\nnode ${process.version}, ${cpus().length} cores, ${gcAvailable() ? 'gc exposed' : 'no gc'}\n`);
   } finally {
     await azurite.stop();

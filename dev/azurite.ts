@@ -38,8 +38,25 @@ export interface AzuriteInstance {
   stop(): Promise<void>;
 }
 
+/**
+ * A free port is only free until someone takes it: with many processes starting servers on one machine, another one
+ * can listen on it between the check and Azurite's start. Azurite then exits with EADDRINUSE, and starting again on
+ * fresh ports is the cure.
+ */
+const START_ATTEMPTS = 4;
+
 export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteInstance> {
   if (options.oauth && !options.tls) throw new Error('Azurite OAuth needs HTTPS: pass tls with a certificate');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAzuriteOnce(options);
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !(error instanceof Error) || !error.message.includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startAzuriteOnce(options: AzuriteOptions): Promise<AzuriteInstance> {
   const blobPort = await freePort(options.ports?.blob);
   const queuePort = await freePort(options.ports?.queue, [blobPort]);
   const tablePort = await freePort(options.ports?.table, [blobPort, queuePort]);
@@ -73,7 +90,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   const deadline = Date.now() + 30_000;
   for (const port of [blobPort, queuePort, tablePort]) {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null) {
+        await exited;
+        throw new Error(`Azurite exited with code ${child.exitCode}: ${stderr}`);
+      }
       if (await answers(protocol, port)) break;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');

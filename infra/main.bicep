@@ -98,11 +98,8 @@ param graphBaseUrl string = ''
 
 // ---------- HTTP API authentication ----------
 
-@description('Application (client) id of an Entra app registration for the HTTP API. Set it to turn on App Service Authentication (Entra tokens required, 401 otherwise); empty = function keys only.')
+@description('Application (client) id of an Entra app registration for the HTTP API. Set it to turn on App Service Authentication (Entra tokens required, 401 otherwise) and API_AUTHENTICATION=appService (app roles Exports.Read / Exports.Run required); empty = function keys only.')
 param apiClientId string = ''
-
-@description('API_REQUIRED_ROLE: app role callers must hold when App Service Authentication is on; the app checks it in x-ms-client-principal.')
-param apiRequiredRole string = 'Exports.Read'
 
 // ---------- Storage, retention, immutability ----------
 
@@ -185,6 +182,8 @@ var jobsQueueName = 'export-jobs'
 var jobsTableName = 'jobs'
 var streamsTableName = 'streams'
 var linkAuditTableName = 'linkaudit'
+// One row per app per tenant: the Graph request budget every instance draws from (docs/architecture.md).
+var graphBudgetTableName = 'graphbudget'
 
 var streamEnabled = {
   audit: streamAuditEnabled
@@ -248,6 +247,7 @@ module storage 'app/storage.bicep' = {
       jobsTableName
       streamsTableName
       linkAuditTableName
+      graphBudgetTableName
     ]
     coolAfterDays: exportsCoolAfterDays
     coldAfterDays: exportsColdAfterDays
@@ -290,6 +290,7 @@ module api 'app/api.bicep' = {
     jobsTableName: jobsTableName
     streamsTableName: streamsTableName
     linkAuditTableName: linkAuditTableName
+    graphBudgetTableName: graphBudgetTableName
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -307,7 +308,6 @@ module api 'app/api.bicep' = {
     streamManagedIdentitySignInsEnabled: streamManagedIdentitySignInsEnabled
     streamProvisioningEnabled: streamProvisioningEnabled
     apiClientId: apiClientId
-    apiRequiredRole: apiRequiredRole
     graphBaseUrl: effectiveGraphBaseUrl
   }
   // The containers, queues and tables exist and the roles are granted before the host first starts.

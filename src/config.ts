@@ -30,6 +30,7 @@ export interface StorageSettings {
 }
 
 export type GraphAuthMode = 'managedIdentity' | 'defaultAzureCredential' | 'simulator';
+export type GraphBudgetMode = 'shared' | 'process';
 
 export interface AppConfig {
   storage: StorageSettings;
@@ -37,6 +38,8 @@ export interface AppConfig {
   jobsTable: string;
   streamsTable: string;
   linkAuditTable: string;
+  /** The shared Graph request budget's ledger (one row per app per tenant). */
+  graphBudgetTable: string;
   graph: {
     /** A Graph service root (global or national cloud), or the simulator's URL in simulator mode. */
     baseUrl: string;
@@ -50,6 +53,8 @@ export interface AppConfig {
     tenantId?: string;
     /** Static bearer token for the simulator (never used against real Graph). */
     simulatorToken?: string;
+    /** `shared`: one budget for every instance, kept in `graphBudgetTable`; `process`: each process counts alone. */
+    budget: GraphBudgetMode;
     rateLimitRequests: number;
     rateLimitWindowSeconds: number;
     requestTimeoutSeconds: number;
@@ -75,10 +80,21 @@ export interface AppConfig {
     enabled: boolean;
     afterHours: number;
   };
-  api: {
-    /** When set, callers must carry this app role (App Service Authentication's x-ms-client-principal). */
-    requiredRole?: string;
-  };
+  api: ApiAuthSettings;
+}
+
+/** How the HTTP API knows its callers (src/api/callerIdentity.ts). */
+export interface ApiAuthSettings {
+  /**
+   * `appService`: every caller must be signed in through App Service Authentication and hold the route's app role
+   * (`Exports.Read` or `Exports.Run`). `functionKey`: the function key is the only guard.
+   */
+  authentication: 'functionKey' | 'appService';
+  /**
+   * The platform's `WEBSITE_AUTH_ENABLED`: App Service Authentication runs in front of the app, so the
+   * `x-ms-client-principal` headers are the platform's, not the client's. Never set by the app or its template.
+   */
+  platformAuthentication: boolean;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +198,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobsTable: read(env, 'JOBS_TABLE', tableName, 'jobs'),
     streamsTable: read(env, 'STREAMS_TABLE', tableName, 'streams'),
     linkAuditTable: read(env, 'LINK_AUDIT_TABLE', tableName, 'linkaudit'),
+    graphBudgetTable: read(env, 'GRAPH_BUDGET_TABLE', tableName, 'graphbudget'),
     graph: {
       baseUrl: graphBaseUrl,
       scope: graphScopeOf(cloud ?? GLOBAL_GRAPH_CLOUD),
@@ -190,6 +207,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       clientId: optional(env, 'AZURE_CLIENT_ID'),
       tenantId: optional(env, 'AZURE_TENANT_ID'),
       simulatorToken: optional(env, 'GRAPH_SIMULATOR_TOKEN'),
+      budget: read(env, 'GRAPH_BUDGET', z.enum(['shared', 'process']), 'shared') as GraphBudgetMode,
       rateLimitRequests: read(env, 'GRAPH_RATE_LIMIT_REQUESTS', intSetting(1, 1000), '5'),
       rateLimitWindowSeconds: read(env, 'GRAPH_RATE_LIMIT_WINDOW_SECONDS', z.coerce.number().positive().max(3600), '10'),
       requestTimeoutSeconds: read(env, 'GRAPH_REQUEST_TIMEOUT_SECONDS', intSetting(5, 900), '300'),
@@ -215,10 +233,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
       enabled: read(env, 'RECHECK_ENABLED', boolSetting, 'false'),
       afterHours: read(env, 'RECHECK_AFTER_HOURS', intSetting(1, 24 * 29), '24'),
     },
-    api: {
-      requiredRole: optional(env, 'API_REQUIRED_ROLE'),
-    },
+    api: readApiAuth(env),
   };
+}
+
+/**
+ * `API_AUTHENTICATION=appService` is accepted only when the platform says App Service Authentication is on
+ * (`WEBSITE_AUTH_ENABLED`, parsed like the Functions host parses it): otherwise the principal headers the app would
+ * check could be written by any caller.
+ */
+function readApiAuth(env: Env): ApiAuthSettings {
+  const authentication = read(env, 'API_AUTHENTICATION', z.enum(['functionKey', 'appService']), 'functionKey');
+  const platformAuthentication = optional(env, 'WEBSITE_AUTH_ENABLED')?.toLowerCase() === 'true';
+  if (authentication === 'appService' && !platformAuthentication) {
+    throw new ConfigError(
+      'API_AUTHENTICATION',
+      'is appService but App Service Authentication is not on for this app (the platform\'s WEBSITE_AUTH_ENABLED is not True): turn it on (template parameter apiClientId, docs/deploy.md) or set API_AUTHENTICATION=functionKey',
+    );
+  }
+  return { authentication, platformAuthentication };
 }
 
 const containerName = z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'must be a valid blob container name');
@@ -272,11 +305,13 @@ export function configSettingNames(): string[] {
     'JOBS_TABLE',
     'STREAMS_TABLE',
     'LINK_AUDIT_TABLE',
+    'GRAPH_BUDGET_TABLE',
     'GRAPH_BASE_URL',
     'GRAPH_AUTH_MODE',
     'AZURE_CLIENT_ID',
     'AZURE_TENANT_ID',
     'GRAPH_SIMULATOR_TOKEN',
+    'GRAPH_BUDGET',
     'GRAPH_RATE_LIMIT_REQUESTS',
     'GRAPH_RATE_LIMIT_WINDOW_SECONDS',
     'GRAPH_REQUEST_TIMEOUT_SECONDS',
@@ -296,7 +331,8 @@ export function configSettingNames(): string[] {
     'LICENCE_RETRY_LIMIT',
     'RECHECK_ENABLED',
     'RECHECK_AFTER_HOURS',
-    'API_REQUIRED_ROLE',
+    'API_AUTHENTICATION',
+    'WEBSITE_AUTH_ENABLED',
   ];
   for (const id of STREAM_IDS) {
     names.push(streamSettingName(id, 'ENABLED'), streamSettingName(id, 'WINDOW_MINUTES'), streamSettingName(id, 'LAG_MINUTES'));

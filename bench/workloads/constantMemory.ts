@@ -1,5 +1,6 @@
 /**
- * Constant memory: one window of N records and one of 10 N through the real worker and the in-process simulator
+ * Constant memory: one window of N records and one of 10 N through the real worker and the simulator (in a process
+ * of its own, so the RSS measured is the exporter's)
  * (no throttle, no latency, default 4 MiB blocks). Both windows have the same record rate (144-minute and one-day
  * windows), so only the length of the export differs, not the size of the simulator's per-minute slices. Peak heap and RSS growth of both; a ratio near 1 says memory
  * does not grow with the size of the export. Besides timer samples (which include garbage not yet collected), the
@@ -33,6 +34,7 @@ export async function runOneWindow(azurite: AzuriteInstance, records: number, wi
     recordsPerWindow: records,
     windows: 1,
     windowMinutes,
+    separateSimulator: true,
     env: { GRAPH_RATE_LIMIT_REQUESTS: '1000', GRAPH_RATE_LIMIT_WINDOW_SECONDS: '1' },
   });
   try {

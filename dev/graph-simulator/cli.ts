@@ -16,6 +16,7 @@ Server
   --seed <value>                  seed for records and faults (default "entra")
   --time-scale <x>                divide throttle window, Retry-After, latency, token TTL by x (default 1)
   --data-start <ISO>              no generated records before this instant (default now - 30 days)
+  --now <ISO>                     a fixed "now" (visibility, retention) instead of the wall clock
 
 Tenant
   --tenant-id <guid>              tenant id in records and throttle keys
@@ -79,7 +80,7 @@ export function settingsFromArgs(argv: string[]): CliSettings | 'help' {
     args: argv,
     options: {
       help: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' },
-      'time-scale': { type: 'string' }, 'data-start': { type: 'string' }, 'tenant-id': { type: 'string' },
+      'time-scale': { type: 'string' }, 'data-start': { type: 'string' }, now: { type: 'string' }, 'tenant-id': { type: 'string' },
       licence: { type: 'string' }, 'retention-days': { type: 'string' }, 'missing-permission': { type: 'boolean' },
       'spurious-licence-error-rate': { type: 'string' }, 'static-token': { type: 'string', multiple: true },
       volume: { type: 'string', multiple: true }, throttle: { type: 'string' }, latency: { type: 'string' },
@@ -116,8 +117,11 @@ export function settingsFromArgs(argv: string[]): CliSettings | 'help' {
     if (!isStreamId(stream) || (mode !== 'mix' && mode !== 'replace') || file.length === 0) throw new Error(`--fixture expects <stream>:<mix|replace>:<file>, got ${spec}`);
     return { stream, mode, file: file.join(':') } as const;
   });
+  const fixedNow = values.now === undefined ? undefined : Date.parse(values.now);
+  if (fixedNow !== undefined && !Number.isFinite(fixedNow)) throw new Error('--now expects an ISO instant');
   const options: SimulatorOptions = {
     port: num(values.port, '--port') ?? 8790,
+    now: fixedNow === undefined ? undefined : () => fixedNow,
     host: values.host,
     seed: values.seed,
     timeScale: num(values['time-scale'], '--time-scale'),

@@ -17,6 +17,7 @@ import { recordFactory } from './records';
 import { seedHash } from './random';
 import { handleRequest, resetStats, type SimulatorState } from './server';
 import { emptyStats, type SimulatorStats } from './stats';
+import { ArrivalCounter } from './arrivals';
 import { SlidingWindowThrottle } from './throttle';
 import { Timeline } from './timeline';
 
@@ -45,6 +46,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     timeline,
     factory: recordFactory(seedHash(resolved.seed), () => resolved.tenant.id),
     throttle: new SlidingWindowThrottle(resolved.throttle, resolved.timeScale),
+    arrivals: new ArrivalCounter(resolved.throttle, resolved.timeScale),
     faults: new FaultInjector(resolved.faults),
     stats: emptyStats(),
     earliestTicks: fixtures.earliestTicks !== undefined && fixtures.earliestTicks < dataStart ? fixtures.earliestTicks : dataStart,
@@ -77,6 +79,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (patch.throttle !== undefined) {
         resolved.throttle = patch.throttle;
         state.throttle.configure(patch.throttle);
+        state.arrivals.configure(patch.throttle);
       }
       if (patch.latency) resolved.latency = resolveLatency(patch.latency);
       if (patch.publication) {

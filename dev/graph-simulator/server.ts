@@ -15,6 +15,7 @@ import type { RecordFactory } from './records';
 import type { ApiVersion } from './records/context';
 import { decodeSkipToken, encodeSkipToken } from './skipToken';
 import { bump, emptyStats, type SimulatorStats } from './stats';
+import type { ArrivalCounter } from './arrivals';
 import { SlidingWindowThrottle } from './throttle';
 import type { Timeline } from './timeline';
 
@@ -26,6 +27,7 @@ export interface SimulatorState {
   timeline: Timeline;
   factory: RecordFactory;
   throttle: SlidingWindowThrottle;
+  arrivals: ArrivalCounter;
   faults: FaultInjector;
   stats: SimulatorStats;
   earliestTicks: bigint;
@@ -34,6 +36,7 @@ export interface SimulatorState {
 
 export function resetStats(state: SimulatorState): void {
   state.stats = emptyStats();
+  state.arrivals.reset();
 }
 
 function sleep(ms: number): Promise<void> {
@@ -113,7 +116,9 @@ async function handleListing(
   stats.requests++;
   bump(stats.requestsByEndpoint, `${version}/${endpoint}`);
   bump(stats.requestsByApp, caller.appId);
-  const decision = state.throttle.check(`${options.tenant.id}|${caller.appId}`);
+  const throttleKey = `${options.tenant.id}|${caller.appId}`;
+  stats.peakRequestsPerWindow = Math.max(stats.peakRequestsPerWindow, state.arrivals.record(throttleKey));
+  const decision = state.throttle.check(throttleKey);
   if (!decision.admitted) {
     stats.throttled++;
     throw new GraphError(429, 'TooManyRequests', 'Please retry again later.', { 'Retry-After': String(decision.retryAfterSeconds) }, '429');

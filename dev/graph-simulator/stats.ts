@@ -6,6 +6,8 @@ export interface SimulatorStats {
   requestsByEndpoint: Record<string, number>;
   requestsByApp: Record<string, number>;
   throttled: number;
+  /** Most requests (admitted or answered 429) that arrived within one throttle window for one app and tenant. */
+  peakRequestsPerWindow: number;
   faults: Partial<Record<FaultKind | 'spuriousLicenceError', number>>;
   errorsByStatus: Record<string, number>;
   recordsServed: number;
@@ -13,7 +15,7 @@ export interface SimulatorStats {
 }
 
 export function emptyStats(): SimulatorStats {
-  return { requests: 0, requestsByEndpoint: {}, requestsByApp: {}, throttled: 0, faults: {}, errorsByStatus: {}, recordsServed: 0, pagesServed: 0 };
+  return { requests: 0, requestsByEndpoint: {}, requestsByApp: {}, throttled: 0, peakRequestsPerWindow: 0, faults: {}, errorsByStatus: {}, recordsServed: 0, pagesServed: 0 };
 }
 
 export function bump(map: Record<string, number>, key: string, by = 1): void {

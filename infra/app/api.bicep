@@ -37,6 +37,9 @@ param streamsTableName string
 @description('Table of issued download links.')
 param linkAuditTableName string
 
+@description('Table of the shared Graph request budget (one row per app per tenant).')
+param graphBudgetTableName string
+
 @description('Name of the Application Insights component.')
 param applicationInsightsName string
 
@@ -90,9 +93,6 @@ param streamProvisioningEnabled bool
 
 @description('Application (client) id of the Entra app registration that protects the HTTP API; empty = function keys only.')
 param apiClientId string
-
-@description('API_REQUIRED_ROLE: app role every caller must carry when App Service Authentication is on.')
-param apiRequiredRole string
 
 var authEnabled = !empty(apiClientId)
 
@@ -179,6 +179,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'JOBS_TABLE', value: jobsTableName }
         { name: 'STREAMS_TABLE', value: streamsTableName }
         { name: 'LINK_AUDIT_TABLE', value: linkAuditTableName }
+        { name: 'GRAPH_BUDGET_TABLE', value: graphBudgetTableName }
         { name: 'EXPORT_SCHEDULE', value: exportSchedule }
         { name: 'BACKFILL_DAYS', value: string(backfillDays) }
         { name: 'ENTRA_RETENTION_DAYS', value: string(entraRetentionDays) }
@@ -192,15 +193,17 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'STREAM_SERVICEPRINCIPALSIGNINS_ENABLED', value: streamServicePrincipalSignInsEnabled ? 'true' : 'false' }
         { name: 'STREAM_MANAGEDIDENTITYSIGNINS_ENABLED', value: streamManagedIdentitySignInsEnabled ? 'true' : 'false' }
         { name: 'STREAM_PROVISIONING_ENABLED', value: streamProvisioningEnabled ? 'true' : 'false' }
-        // Empty (= no role check) unless App Service Authentication is on: without it the principal headers are forgeable.
-        { name: 'API_REQUIRED_ROLE', value: authEnabled ? apiRequiredRole : '' }
+        // appService (sign-in and app roles required) only together with App Service Authentication below; the app also
+        // checks the platform's WEBSITE_AUTH_ENABLED, without which the principal headers would be forgeable.
+        { name: 'API_AUTHENTICATION', value: authEnabled ? 'appService' : 'functionKey' }
       ]
     }
   }
 }
 
 // Only when an API app registration is given: every request needs an Entra token for that API (401 otherwise).
-// The built-in policy cannot require an app role, so the app itself checks API_REQUIRED_ROLE in x-ms-client-principal.
+// The built-in policy cannot require an app role, so the app itself checks the route's role (Exports.Read or
+// Exports.Run) in the x-ms-client-principal header the platform injects.
 resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = if (authEnabled) {
   parent: site
   name: 'authsettingsV2'

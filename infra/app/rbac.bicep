@@ -22,7 +22,7 @@ var roles = {
   // The queue trigger reads and deletes job messages, the output binding and continuations add them, and the host
   // moves failed messages to the poison queue: read, add, delete and create, i.e. Queue Data Contributor.
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  // Job rows, watermarks and the link audit live in tables: read, insert, etag-guarded update, delete.
+  // Job rows, watermarks, the link audit and the Graph request budget live in tables: read, insert, etag-guarded update, delete.
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   // Application Insights has local auth disabled; ingestion with an Entra token needs this role on the component.
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -69,7 +69,7 @@ resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    description: 'Job, stream watermark and link audit tables.'
+    description: 'Job, stream watermark, link audit and Graph request budget tables.'
   }
 }
 

@@ -11,8 +11,11 @@ import type { LinkAuditRepository } from '../storage/linkAuditRepository';
 import type { LinkSigner } from '../storage/links';
 import { STREAM_IDS } from '../streams/catalog';
 import { formatInstant, parseInstant } from '../time/instant';
-import { Caller, identifyCaller } from './callerIdentity';
-import { ApiError, ApiRequest, ApiResponse, json } from './http';
+import { ApiAuthSettings, authorize, Caller } from './callerIdentity';
+import { ApiError, ApiRequest, ApiResponse, echo, json } from './http';
+import { decodeCursor, encodeCursor } from './listCursor';
+import { integerParam, isoInstantParam, parseQuery } from './query';
+import { refuseBody } from './requestBody';
 
 export interface ExportsApiDeps {
   jobs: JobRepository;
@@ -20,34 +23,24 @@ export interface ExportsApiDeps {
   signer: LinkSigner;
   container: string;
   linkExpiryMinutes: number;
-  requiredRole?: string;
+  auth: ApiAuthSettings;
   now: () => Date;
 }
-
-const instant = z.string().transform((value, ctx) => {
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-  try {
-    return formatInstant(parseInstant(text), 7);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 UTC time such as 2026-11-27T10:00:00Z or a date such as 2026-11-27' });
-    return z.NEVER;
-  }
-});
 
 const listQuery = z.object({
   stream: z.enum(STREAM_IDS).optional(),
   status: z.enum(JOB_STATUSES).optional(),
   kind: z.enum(['scheduled', 'adhoc']).optional(),
-  from: instant.optional(),
-  to: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(2000).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by this API').optional(),
+  from: isoInstantParam.optional(),
+  to: isoInstantParam.optional(),
+  limit: integerParam(1, 200).default(50),
+  cursor: z.string().optional(),
 });
 
-const expiryQuery = z.object({ expiresInMinutes: z.coerce.number().int().min(1).max(60).optional() });
+const expiryQuery = z.object({ expiresInMinutes: integerParam(1, 60).optional() });
 
 export async function listExports(request: ApiRequest, deps: ExportsApiDeps): Promise<ApiResponse> {
-  identifyCaller(request, deps.requiredRole);
+  authorize(request, 'Exports.Read', deps.auth);
   const q = parseQuery(listQuery, request.query);
   if (q.from && q.to && q.from >= q.to) throw new ApiError(400, 'InvalidParameter', '"from" must be before "to".');
   const page = await deps.jobs.list({
@@ -57,20 +50,22 @@ export async function listExports(request: ApiRequest, deps: ExportsApiDeps): Pr
     from: q.from,
     to: q.to,
     limit: q.limit,
-    continuationToken: q.cursor ? Buffer.from(q.cursor, 'base64url').toString('utf8') : undefined,
+    continuationToken: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
   });
-  const nextCursor = page.continuationToken ? Buffer.from(page.continuationToken, 'utf8').toString('base64url') : undefined;
-  let next: string | undefined;
-  if (nextCursor) {
-    const url = new URL(request.url);
-    url.searchParams.set('cursor', nextCursor);
-    next = url.pathname + url.search;
-  }
-  return json(200, { exports: page.jobs.map(summary), nextCursor: nextCursor ?? null, next: next ?? null });
+  const nextCursor = encodeCursor(page.continuationToken);
+  return json(200, { exports: page.jobs.map(summary), nextCursor: nextCursor ?? null, next: nextCursor ? nextLink(request, nextCursor) : null });
+}
+
+/** The next page's path: this route with the caller's own parameters and the new cursor, never the function key. */
+function nextLink(request: ApiRequest, cursor: string): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of request.query) if (key !== 'code' && key !== 'cursor') query.set(key, value);
+  query.set('cursor', cursor);
+  return `${new URL(request.url).pathname}?${query.toString()}`;
 }
 
 export async function getExport(request: ApiRequest, deps: ExportsApiDeps): Promise<ApiResponse> {
-  const caller = identifyCaller(request, deps.requiredRole);
+  const caller = authorize(request, 'Exports.Read', deps.auth);
   const { expiresInMinutes } = parseQuery(expiryQuery, request.query);
   const job = await loadJob(request.params.jobId, deps);
   const body: Record<string, unknown> = { ...summary(job), counts: job.result?.counts ?? job.checkpoint?.counts ?? null };
@@ -79,7 +74,7 @@ export async function getExport(request: ApiRequest, deps: ExportsApiDeps): Prom
   }
   if (job.result) {
     const expiry = expiresInMinutes ?? deps.linkExpiryMinutes;
-    body.files = await Promise.all(job.result.files.map((file) => fileWithLink(job, file, caller, request, expiry, deps)));
+    body.files = await Promise.all(job.result.files.map((file) => fileWithLink(job, file, caller, expiry, deps)));
     body.manifest = { blobName: job.result.manifestBlob, download: `/api/exports/${job.jobId}/files/manifest` };
     body.csvTruncation = job.result.truncation ?? null;
   }
@@ -87,7 +82,7 @@ export async function getExport(request: ApiRequest, deps: ExportsApiDeps): Prom
 }
 
 export async function downloadExportFile(request: ApiRequest, deps: ExportsApiDeps): Promise<ApiResponse> {
-  const caller = identifyCaller(request, deps.requiredRole);
+  const caller = authorize(request, 'Exports.Read', deps.auth);
   const { expiresInMinutes } = parseQuery(expiryQuery, request.query);
   const job = await loadJob(request.params.jobId, deps);
   if (!job.result) {
@@ -96,22 +91,23 @@ export async function downloadExportFile(request: ApiRequest, deps: ExportsApiDe
   const key = request.params.fileKey ?? '';
   const expiry = expiresInMinutes ?? deps.linkExpiryMinutes;
   if (key === 'manifest') {
-    const link = await issueLink(job, 'manifest', job.result.manifestBlob, manifestDownloadName(job), 'application/json', caller, request, expiry, deps);
+    const link = await issueLink(job, 'manifest', job.result.manifestBlob, manifestDownloadName(job), 'application/json', caller, expiry, deps);
     return { status: 302, headers: { Location: link.url, 'Cache-Control': 'no-store' } };
   }
   const file = job.result.files.find((f) => f.key === key);
   if (!file) {
     const keys = ['manifest', ...job.result.files.map((f) => f.key)].join(', ');
-    throw new ApiError(404, 'FileNotFound', `Export ${job.jobId} has no file "${key.slice(0, 100)}"; its files are: ${keys}.`);
+    throw new ApiError(404, 'FileNotFound', `Export ${job.jobId} has no file ${echo(key)}; its files are: ${keys}.`);
   }
-  const link = await issueLink(job, file.key, file.blobName, file.downloadName, file.contentType, caller, request, expiry, deps);
+  const link = await issueLink(job, file.key, file.blobName, file.downloadName, file.contentType, caller, expiry, deps);
   return { status: 302, headers: { Location: link.url, 'Cache-Control': 'no-store' } };
 }
 
 /** Re-runs a finished window as a new revision (new files; the previous revision's files are kept). */
 export async function rerunExport(request: ApiRequest, deps: ExportsApiDeps): Promise<{ response: ApiResponse; messages: JobMessage[] }> {
-  const caller = identifyCaller(request, deps.requiredRole);
+  const caller = authorize(request, 'Exports.Run', deps.auth);
   parseQuery(z.object({}), request.query);
+  await refuseBody(request);
   const job = await loadJob(request.params.jobId, deps);
   if (!isTerminal(job.status)) {
     throw new ApiError(409, 'ExportNotFinished', `Export ${job.jobId} is ${job.status}; wait until it has finished before re-running it.`);
@@ -146,8 +142,8 @@ function summary(job: ExportJob): Record<string, unknown> {
   };
 }
 
-async function fileWithLink(job: ExportJob, file: ExportedFile, caller: Caller, request: ApiRequest, expiry: number, deps: ExportsApiDeps) {
-  const link = await issueLink(job, file.key, file.blobName, file.downloadName, file.contentType, caller, request, expiry, deps);
+async function fileWithLink(job: ExportJob, file: ExportedFile, caller: Caller, expiry: number, deps: ExportsApiDeps) {
+  const link = await issueLink(job, file.key, file.blobName, file.downloadName, file.contentType, caller, expiry, deps);
   return {
     key: file.key,
     name: file.downloadName,
@@ -169,7 +165,6 @@ async function issueLink(
   downloadName: string,
   contentType: string,
   caller: Caller,
-  request: ApiRequest,
   expiresInMinutes: number,
   deps: ExportsApiDeps,
 ) {
@@ -178,7 +173,7 @@ async function issueLink(
     issuedAt: deps.now(),
     caller: caller.name,
     callerObjectId: caller.objectId,
-    clientIp: request.header('x-forwarded-for')?.split(',')[0]?.trim() || undefined,
+    clientIp: caller.clientIp,
     jobId: job.jobId,
     fileKey,
     blobName,
@@ -189,7 +184,7 @@ async function issueLink(
 
 async function loadJob(jobId: string | undefined, deps: ExportsApiDeps): Promise<ExportJob> {
   if (!jobId || !parseJobId(jobId)) {
-    throw new ApiError(400, 'InvalidJobId', `"${(jobId ?? '').slice(0, 100)}" is not an export id; ids look like audit-20261127T1000Z (list them with GET /api/exports).`);
+    throw new ApiError(400, 'InvalidJobId', `${echo(jobId ?? '')} is not an export id; ids look like audit-20261127T1000Z (list them with GET /api/exports).`);
   }
   const job = await deps.jobs.get(jobId);
   if (!job) throw new ApiError(404, 'ExportNotFound', `No export ${jobId}; list exports with GET /api/exports.`);
@@ -198,22 +193,4 @@ async function loadJob(jobId: string | undefined, deps: ExportsApiDeps): Promise
 
 function manifestDownloadName(job: ExportJob): string {
   return `${job.jobId}.manifest.json`;
-}
-
-function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.infer<T> {
-  const shape = (schema as unknown as z.ZodObject).shape as Record<string, unknown>;
-  const raw: Record<string, string> = {};
-  for (const [key, value] of query) {
-    if (key === 'code') continue; // function key
-    if (!(key in shape)) {
-      throw new ApiError(400, 'UnknownParameter', `Unknown query parameter "${key.slice(0, 50)}"; allowed: ${Object.keys(shape).join(', ')}.`);
-    }
-    raw[key] = value;
-  }
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ApiError(400, 'InvalidParameter', `Query parameter "${String(issue?.path[0] ?? '')}" ${issue?.message ?? 'is invalid'}.`);
-  }
-  return result.data;
 }

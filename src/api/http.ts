@@ -1,6 +1,7 @@
 /**
- * The HTTP shapes the exports API works with, independent of @azure/functions (the function files translate).
- * Every error is JSON: `{ "error": { "code": "<stable code>", "message": "<what to do>" } }`.
+ * The HTTP shapes the API works with, independent of @azure/functions (the function files translate).
+ * Every error is JSON: `{ "error": { "code": "<stable code>", "message": "<what to do>" } }`. Messages never carry
+ * a stack, a storage error, the function key or raw caller input beyond a short, sanitised echo (`echo`).
  */
 
 export interface ApiRequest {
@@ -9,21 +10,32 @@ export interface ApiRequest {
   query: URLSearchParams;
   params: Record<string, string | undefined>;
   header(name: string): string | null;
+  /** The raw request body (empty when there is none). Read it through src/api/requestBody.ts. */
+  body(): Promise<Buffer>;
 }
 
 export interface ApiResponse {
   status: number;
   jsonBody?: unknown;
+  /** A text body (the download page); JSON responses use jsonBody. */
+  body?: string;
   headers?: Record<string, string>;
 }
 
 export type ApiErrorCode =
   | 'InvalidParameter'
   | 'UnknownParameter'
+  | 'DuplicateParameter'
+  | 'InvalidBody'
+  | 'UnsupportedMediaType'
+  | 'PayloadTooLarge'
   | 'InvalidJobId'
   | 'ExportNotFound'
   | 'ExportNotFinished'
   | 'FileNotFound'
+  | 'RouteNotFound'
+  | 'MethodNotAllowed'
+  | 'BadRequest'
   | 'Unauthenticated'
   | 'Forbidden'
   | 'InternalError';
@@ -33,27 +45,43 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** Extra response headers, e.g. `Allow` on a 405. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-export function errorResponse(status: number, code: ApiErrorCode, message: string): ApiResponse {
-  return { status, jsonBody: { error: { code, message } }, headers: { 'Cache-Control': 'no-store' } };
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+export function errorResponse(status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): ApiResponse {
+  return { status, jsonBody: { error: { code, message } }, headers: { ...NO_STORE, ...headers } };
 }
 
 export function json(status: number, body: unknown): ApiResponse {
-  return { status, jsonBody: body, headers: { 'Cache-Control': 'no-store' } };
+  return { status, jsonBody: body, headers: { ...NO_STORE } };
 }
+
+/** The message of every unexpected failure: generic, like Azure's; the details go to the log only. */
+export const INTERNAL_ERROR_MESSAGE = 'The request failed inside the exporter; the error is logged. Try again, and check the function logs if it persists.';
 
 /** Runs a handler and turns ApiError (and anything unexpected) into the JSON error shape. */
 export async function handled(run: () => Promise<ApiResponse>, logError: (message: string) => void): Promise<ApiResponse> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message);
-    logError(`Unhandled error in the exports API: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return errorResponse(500, 'InternalError', 'The request failed inside the exporter; the error is logged. Try again, and check the function logs if it persists.');
+    if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.headers);
+    logError(`Unhandled error in the HTTP API: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return errorResponse(500, 'InternalError', INTERNAL_ERROR_MESSAGE);
   }
+}
+
+/**
+ * Caller input quoted in a message: at most `max` characters, control and format characters (newlines, bidi
+ * overrides, zero-width) replaced, so an echo can neither forge log lines nor hide text. JSON-quoted.
+ */
+export function echo(value: string, max = 100): string {
+  const clean = value.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '\uFFFD');
+  return JSON.stringify(clean.length > max ? `${clean.slice(0, max)}…` : clean);
 }

@@ -41,13 +41,13 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Pick<Runtime,
     jobs: new JobRepository(storage.table(config.jobsTable)),
     streams: new StreamRepository(storage.table(config.streamsTable)),
     linkAudit: new LinkAuditRepository(storage.table(config.linkAuditTable)),
-    graph: overrides.graph ?? createGraphClient(config.graph),
+    graph: overrides.graph ?? createGraphClient(config.graph, { ledgerTable: storage.table(config.graphBudgetTable) }),
     signer: createLinkSigner(storage),
     now: overrides.now ?? (() => new Date()),
     ensureReady() {
       ready ??= ensureStorage(storage, {
         container: config.exportsContainer,
-        tables: [config.jobsTable, config.streamsTable, config.linkAuditTable],
+        tables: [config.jobsTable, config.streamsTable, config.linkAuditTable, config.graphBudgetTable],
         queues: [JOBS_QUEUE_NAME, `${JOBS_QUEUE_NAME}-poison`],
       }).catch((error: unknown) => {
         ready = undefined;

@@ -11,6 +11,9 @@ export const EMPTY_ID_DIGEST = '0'.repeat(32);
 
 export function addIds(digest: string, ids: Iterable<string>): string {
   let sum = BigInt(`0x${digest}`);
-  for (const id of ids) sum = (sum + BigInt(`0x${createHash('sha256').update(id).digest('hex').slice(0, 32)}`)) % MOD;
-  return sum.toString(16).padStart(32, '0');
+  for (const id of ids) {
+    const hash = createHash('sha256').update(id).digest();
+    sum += (hash.readBigUInt64BE(0) << 64n) | hash.readBigUInt64BE(8);
+  }
+  return (sum % MOD).toString(16).padStart(32, '0');
 }

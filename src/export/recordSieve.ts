@@ -39,15 +39,18 @@ export function idHash(id: string): string {
 export class RecordSieve {
   private pending?: { ticks: Ticks; byId: Map<string, GraphRecord> };
   private readonly ready: GraphRecord[] = [];
-  /** The oldest complete group so far: the next checkpoint's cursor. */
-  private lastComplete?: { ticks: Ticks; idHashes: Set<string> };
+  /**
+   * The oldest complete group so far: the next checkpoint's cursor. Ids of groups completed here are kept as they
+   * are and hashed only when a checkpoint asks (position()): most groups are passed by before any checkpoint.
+   */
+  private lastComplete?: { ticks: Ticks; ids: Set<string>; idHashes: ReadonlySet<string> };
   readonly counts: SieveCounts = { duplicatesDropped: 0, outsideWindowDropped: 0 };
 
   constructor(
     private readonly bounds: SieveBounds,
     private readonly timeProperty: string,
   ) {
-    if (bounds.cursor !== undefined) this.lastComplete = { ticks: bounds.cursor, idHashes: new Set(bounds.idsAtCursor) };
+    if (bounds.cursor !== undefined) this.lastComplete = { ticks: bounds.cursor, ids: new Set(), idHashes: bounds.idsAtCursor };
   }
 
   /** Feeds one page of records, in Graph's order. */
@@ -82,7 +85,10 @@ export class RecordSieve {
   /** Where a continuation would resume if everything taken so far is written. */
   position(): { cursor?: Ticks; idsAtCursor: string[] } {
     if (!this.lastComplete) return { idsAtCursor: [] };
-    return { cursor: this.lastComplete.ticks, idsAtCursor: [...this.lastComplete.idHashes] };
+    const { ticks, ids, idHashes } = this.lastComplete;
+    const hashes = new Set(idHashes);
+    for (const id of ids) hashes.add(idHash(id));
+    return { cursor: ticks, idsAtCursor: [...hashes] };
   }
 
   private acceptOne(record: GraphRecord): void {
@@ -96,7 +102,7 @@ export class RecordSieve {
       return;
     }
     // Already written at this instant: by an earlier invocation (the cursor), or before a split group (below).
-    if (this.lastComplete && ticks === this.lastComplete.ticks && this.lastComplete.idHashes.has(idHash(record.id))) {
+    if (this.lastComplete && ticks === this.lastComplete.ticks && this.wasWrittenAtCursor(record.id)) {
       this.counts.duplicatesDropped++;
       return;
     }
@@ -114,16 +120,20 @@ export class RecordSieve {
     this.pending = { ticks, byId: new Map([[record.id, record]]) };
   }
 
+  private wasWrittenAtCursor(id: string): boolean {
+    const { ids, idHashes } = this.lastComplete as NonNullable<RecordSieve['lastComplete']>;
+    return ids.has(id) || (idHashes.size > 0 && idHashes.has(idHash(id)));
+  }
+
   private closePending(): void {
     if (!this.pending) return;
     const { ticks, byId } = this.pending;
     this.pending = undefined;
     for (const record of byId.values()) this.ready.push(record);
-    const hashes = new Set([...byId.keys()].map(idHash));
     if (this.lastComplete && this.lastComplete.ticks === ticks) {
-      for (const h of hashes) this.lastComplete.idHashes.add(h);
+      for (const id of byId.keys()) this.lastComplete.ids.add(id);
     } else {
-      this.lastComplete = { ticks, idHashes: hashes };
+      this.lastComplete = { ticks, ids: new Set(byId.keys()), idHashes: new Set() };
     }
   }
 }

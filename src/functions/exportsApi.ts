@@ -12,7 +12,7 @@ function apiDeps(runtime: Runtime): ExportsApiDeps {
     signer: runtime.signer,
     container: runtime.config.exportsContainer,
     linkExpiryMinutes: runtime.config.linkExpiryMinutes,
-    requiredRole: runtime.config.api.requiredRole,
+    auth: runtime.config.api,
     now: runtime.now,
   };
 }
@@ -24,6 +24,7 @@ function toApiRequest(request: HttpRequest): ApiRequest {
     query: request.query,
     params: request.params,
     header: (name) => request.headers.get(name),
+    body: async () => Buffer.from(await request.arrayBuffer()),
   };
 }
 

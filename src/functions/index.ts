@@ -2,5 +2,7 @@
 import './scheduleExports';
 import './runExportJob';
 import './exportsApi';
+// Last: the catch-all answers what no route above takes.
+import './routeFallback';
 
 export { registeredFunctions } from './registry';

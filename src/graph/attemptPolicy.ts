@@ -2,7 +2,8 @@
  * The pipeline policy that runs once per attempt, below the retry policy and the authentication policy, i.e. right
  * before the HTTP client. It
  * 1. sleeps the back-off the retry strategy chose for this request, if any;
- * 2. takes a token from the process's rate limiter, so retries count against Graph's budget like first attempts;
+ * 2. waits for a grant from the request budget, so retries count against Graph's budget like first attempts (a
+ *    budget that cannot be reached throws its own error, which no retry hides);
  * 3. applies the per-attempt timeout and turns timeouts and socket failures into RestErrors the retry policy
  *    retries (the library rethrows anything that is not a RestError, and reports its own timeout as an abort);
  * 4. parses a successful body; a body that is not a complete page (a connection cut mid-response) becomes a
@@ -10,7 +11,7 @@
  */
 import { isRestError, RestError, type PipelinePolicy, type PipelineRequest } from '@azure/core-rest-pipeline';
 import type { GraphRecord } from '../formats/types';
-import type { TokenBucketRateLimiter } from './rateLimiter';
+import type { RequestBudget } from './budget/requestBudget';
 import type { Sleep } from './sleep';
 
 /** RestError codes the client gives transient failures; GraphRequestError.graphCode reuses them. */
@@ -50,13 +51,13 @@ export class PageRequestStates {
 
 export interface AttemptPolicyOptions {
   states: PageRequestStates;
-  rateLimiter: TokenBucketRateLimiter;
+  budget: RequestBudget;
   sleep: Sleep;
   requestTimeoutMs: number;
 }
 
 export function graphAttemptPolicy(options: AttemptPolicyOptions): PipelinePolicy {
-  const { states, rateLimiter, sleep, requestTimeoutMs } = options;
+  const { states, budget, sleep, requestTimeoutMs } = options;
   return {
     name: 'graphAttemptPolicy',
     async sendRequest(request, next) {
@@ -67,7 +68,7 @@ export function graphAttemptPolicy(options: AttemptPolicyOptions): PipelinePolic
         state.pendingDelayMs = 0;
         await sleep(delayMs, state.signal);
       }
-      await rateLimiter.acquire(state.signal);
+      await budget.acquire(state.signal);
       state.attempts += 1;
       state.page = undefined;
       request.timeout = requestTimeoutMs;

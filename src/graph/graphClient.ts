@@ -1,10 +1,10 @@
 /**
- * The exporter's Graph client: fetches one page of a reporting list at a time, with authentication, the shared rate
- * limit, retries and Retry-After, all as an @azure/core-rest-pipeline pipeline:
+ * The exporter's Graph client: fetches one page of a reporting list at a time, with authentication, the request
+ * budget (budget/), retries and Retry-After, all as an @azure/core-rest-pipeline pipeline:
  *
  *   userAgent → client-request-id → decompress → retryPolicy(graphRetryStrategy) → bearer token → graphAttemptPolicy → HTTP
  *
- * Everything below the retry policy runs once per attempt: a fresh token check, a rate-limiter token, the timeout.
+ * Everything below the retry policy runs once per attempt: a fresh token check, a grant from the budget, the timeout.
  * Paging itself (following nextLink, checkpointing) belongs to the worker.
  */
 import {
@@ -22,6 +22,7 @@ import {
   type PipelinePolicy,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
+import type { TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import packageJson from '../../package.json';
 import type { AppConfig } from '../config';
@@ -31,7 +32,7 @@ import { createGraphCredential } from './credentials';
 import { GLOBAL_GRAPH_CLOUD, graphCloudOf, graphScopeOf } from './graphClouds';
 import { GraphRequestError, parseGraphErrorBody, type ClientErrorCode } from './errors';
 import type { GraphClientEvent } from './graphClientEvents';
-import { processRateLimiter, type TokenBucketRateLimiter } from './rateLimiter';
+import { createRequestBudget, type RequestBudget } from './budget';
 import { graphRetryStrategy, parseRetryAfterMs } from './retryStrategy';
 import { realSleep } from './sleep';
 
@@ -58,7 +59,8 @@ export interface GraphClientOptions {
   /** Token scope; default: the `.default` scope of the cloud `baseUrl` belongs to (global for any other host). */
   scope?: string;
   credential: TokenCredential;
-  rateLimiter: TokenBucketRateLimiter;
+  /** Where every attempt waits for its turn, and where a `Retry-After` pauses every caller. */
+  budget: RequestBudget;
   requestTimeoutMs: number;
   maxRetries: number;
   /** Floor of the exponential back-off for 5xx, network errors and timeouts. Default 5 s. */
@@ -104,7 +106,7 @@ export class GraphClient {
         [
           graphRetryStrategy({
             states: this.states,
-            rateLimiter: options.rateLimiter,
+            budget: options.budget,
             now: this.now,
             emit: this.emit,
             retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
@@ -125,7 +127,7 @@ export class GraphClient {
     pipeline.addPolicy(
       graphAttemptPolicy({
         states: this.states,
-        rateLimiter: options.rateLimiter,
+        budget: options.budget,
         sleep: options.sleep ?? realSleep,
         requestTimeoutMs: options.requestTimeoutMs,
       }),
@@ -229,15 +231,24 @@ function plainHttpBearerPolicy(credential: TokenCredential, scope: string): Pipe
   };
 }
 
-/** The client the worker uses: credential and the process-wide rate limiter from configuration. */
-export function createGraphClient(config: AppConfig['graph'], overrides: Partial<GraphClientOptions> = {}): GraphClient {
+export interface GraphClientOverrides extends Partial<GraphClientOptions> {
+  /**
+   * The shared budget's ledger table (config.graphBudgetTable): the function app passes it so that every instance
+   * draws from one budget. Without it (the command-line export) the budget is this process's own.
+   */
+  ledgerTable?: TableClient;
+}
+
+/** The one way the product builds a Graph client: credential and request budget from configuration. */
+export function createGraphClient(config: AppConfig['graph'], overrides: GraphClientOverrides = {}): GraphClient {
+  const { ledgerTable, ...options } = overrides;
   return new GraphClient({
     baseUrl: config.baseUrl,
     scope: config.scope,
     requestTimeoutMs: config.requestTimeoutSeconds * 1000,
     maxRetries: config.maxRetries,
-    ...overrides,
-    credential: overrides.credential ?? createGraphCredential(config),
-    rateLimiter: overrides.rateLimiter ?? processRateLimiter(config),
+    ...options,
+    credential: options.credential ?? createGraphCredential(config),
+    budget: options.budget ?? createRequestBudget(config, { ledgerTable }),
   });
 }

@@ -3,16 +3,17 @@
  * by the library's `retryPolicy` (which owns the loop, the retry count and abort handling).
  *
  * The strategy never waits itself: the library's own delay cannot be replaced in tests and knows nothing of the
- * shared rate limiter. It answers "retry now" and leaves the wait to the per-attempt policy (attemptPolicy.ts):
- * - 429, and 503 with `Retry-After`: pause the whole process's limiter for `Retry-After` (fractional seconds or an
- *   HTTP date), or, for a 429 without it, for an exponential back-off. Every job then waits, not only this one.
+ * shared request budget. It answers "retry now" and leaves the wait to the per-attempt policy (attemptPolicy.ts):
+ * - 429, and 503 with `Retry-After`: pause the whole request budget for `Retry-After` (fractional seconds or an HTTP
+ *   date), or, for a 429 without it, for an exponential back-off. Every job then waits, not only this one (on every
+ *   instance, when the budget is shared).
  * - 500/502/503/504, connection failures, timeouts and truncated bodies: this request alone sleeps an exponential
  *   back-off with jitter before its next attempt (other windows may well succeed meanwhile).
  * - Anything else (400, 401, 403, 404, ...): no retry; the client turns the response into a GraphRequestError.
  */
 import type { RetryStrategy, RetryModifiers } from '@azure/core-rest-pipeline';
 import type { PageRequestStates } from './attemptPolicy';
-import type { TokenBucketRateLimiter } from './rateLimiter';
+import type { RequestBudget } from './budget/requestBudget';
 import type { GraphClientEvent } from './graphClientEvents';
 
 export interface BackoffOptions {
@@ -49,13 +50,13 @@ const BACKOFF_STATUSES = new Set([500, 502, 503, 504]);
 
 export interface GraphRetryStrategyOptions extends BackoffOptions {
   states: PageRequestStates;
-  rateLimiter: TokenBucketRateLimiter;
+  budget: RequestBudget;
   now: () => number;
   emit: (event: GraphClientEvent) => void;
 }
 
 export function graphRetryStrategy(options: GraphRetryStrategyOptions): RetryStrategy {
-  const { states, rateLimiter, now, emit } = options;
+  const { states, budget, now, emit } = options;
   return {
     name: 'graphRetryStrategy',
     retry({ retryCount, response, responseError }): RetryModifiers {
@@ -78,7 +79,7 @@ export function graphRetryStrategy(options: GraphRetryStrategyOptions): RetryStr
         if (status === 429) emit({ type: 'throttled', url: request.url, attempt, retryAfterMs });
         if (retryAfterMs !== undefined || status === 429) {
           const delayMs = retryAfterMs ?? backoffDelayMs(retryCount, options);
-          rateLimiter.pauseFor(delayMs);
+          budget.pauseFor(delayMs);
           emit({ type: 'retry', url: request.url, attempt, delayMs, reason: `HTTP ${status}`, status, sharedPause: true });
           return retryNow;
         }

@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { blockId } from './blockIds';
-import { ResumableSha256, type Sha256State } from './sha256';
+import { EMPTY_SHA256_STATE, ResumableSha256, type Sha256State } from './sha256';
 
 const gzipAsync = promisify(gzip);
 
@@ -46,7 +46,7 @@ export interface CommitHeaders {
 }
 
 export function newStagedFileState(blobName: string, gzip: boolean): StagedFileState {
-  return { blobName, gzip, runs: [], bytes: 0, sha256: new ResumableSha256().state(), records: 0, rows: 0 };
+  return { blobName, gzip, runs: [], bytes: 0, sha256: EMPTY_SHA256_STATE, records: 0, rows: 0 };
 }
 
 /** Every block id of the state, in file order. */
@@ -60,7 +60,9 @@ export function committedBlockIds(runs: ReadonlyArray<readonly [number, number]>
 
 export class StagedBlobFile {
   private readonly runs: Array<[number, number]>;
-  private readonly hash: ResumableSha256;
+  /** Created on first use (the WebAssembly hasher is asynchronous to create). */
+  private hasher?: Promise<ResumableSha256>;
+  private sha256: Sha256State;
   private bytes: number;
   private records: number;
   private rows: number;
@@ -75,7 +77,7 @@ export class StagedBlobFile {
     blockId(epoch, 0); // validates the epoch early
     this.runs = initial.runs.map(([e, n]) => [e, n]);
     this.blockCount = this.runs.reduce((sum, [, n]) => sum + n, 0);
-    this.hash = new ResumableSha256(initial.sha256);
+    this.sha256 = initial.sha256;
     this.bytes = initial.bytes;
     this.records = initial.records;
     this.rows = initial.rows;
@@ -119,7 +121,9 @@ export class StagedBlobFile {
     if (last && last[0] === this.epoch) last[1] += 1;
     else this.runs.push([this.epoch, 1]);
     this.blockCount += 1;
-    this.hash.update(payload);
+    const hash = await this.hash();
+    hash.update(payload);
+    this.sha256 = hash.state();
     this.bytes += payload.length;
     return payload.length;
   }
@@ -130,7 +134,7 @@ export class StagedBlobFile {
       gzip: this.initial.gzip,
       runs: this.runs.map(([e, n]) => [e, n]),
       bytes: this.bytes,
-      sha256: this.hash.state(),
+      sha256: this.sha256,
       records: this.records,
       rows: this.rows,
     };
@@ -148,6 +152,11 @@ export class StagedBlobFile {
     if (properties.contentLength !== this.bytes) {
       throw new Error(`Committed ${this.initial.blobName} has ${properties.contentLength} bytes, expected ${this.bytes}`);
     }
-    return { bytes: this.bytes, sha256: this.hash.digestHex() };
+    return { bytes: this.bytes, sha256: (await this.hash()).digestHex() };
+  }
+
+  private hash(): Promise<ResumableSha256> {
+    this.hasher ??= ResumableSha256.resume(this.initial.sha256);
+    return this.hasher;
   }
 }

@@ -13,18 +13,30 @@ export const TICKS_PER_MINUTE = 60n * TICKS_PER_SECOND;
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Parses an ISO 8601 timestamp with an explicit zone; fractions beyond 7 digits are truncated. */
+/**
+ * Parses an ISO 8601 timestamp with an explicit zone; fractions beyond 7 digits are truncated. Strict: every field
+ * must be in range for its calendar (no `2026-02-30`, `T24:00`, `:60` seconds or `+25:00` rolled over), which is
+ * checked by turning the parsed instant back into its fields.
+ */
 export function parseInstant(text: string): Ticks {
   const m = ISO.exec(text.trim());
   if (!m) throw new RangeError(`Not an ISO 8601 UTC timestamp: ${JSON.stringify(text)}`);
   const [, y, mo, d, h, mi, s, frac = '', zone] = m;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(ms)) throw new RangeError(`Not a valid date: ${JSON.stringify(text)}`);
-  let ticks = BigInt(ms) * TICKS_PER_MS + BigInt((frac + '0000000').slice(0, 7));
+  const fields = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(fields[0], fields[1] - 1, fields[2]); // setUTCFullYear keeps years 0-99 as they are
+  date.setUTCHours(fields[3], fields[4], fields[5], 0);
+  const roundTrip = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
+  if (Number.isNaN(date.getTime()) || roundTrip.some((value, i) => value !== fields[i])) {
+    throw new RangeError(`Not a valid date and time: ${JSON.stringify(text)}`);
+  }
+  let ticks = BigInt(date.getTime()) * TICKS_PER_MS + BigInt((frac + '0000000').slice(0, 7));
   if (zone !== 'Z') {
+    const offsetHours = Number(zone.slice(1, 3));
+    const offsetMinutes = Number(zone.slice(4, 6));
+    if (offsetHours > 23 || offsetMinutes > 59) throw new RangeError(`Not a valid UTC offset: ${JSON.stringify(text)}`);
     const sign = zone.startsWith('-') ? -1n : 1n;
-    const offsetMinutes = BigInt(Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
-    ticks -= sign * offsetMinutes * TICKS_PER_MINUTE;
+    ticks -= sign * BigInt(offsetHours * 60 + offsetMinutes) * TICKS_PER_MINUTE;
   }
   return ticks;
 }

@@ -42,7 +42,7 @@ describe('template and src/config.ts agree', () => {
     expect(config.storage.connectionString).toBeUndefined();
     expect(config.graph.authMode).toBe('managedIdentity');
     expect(config.graph.baseUrl).toBe('https://graph.microsoft.com');
-    expect(config.api.requiredRole).toBeUndefined();
+    expect(config.api).toEqual({ authentication: 'functionKey', platformAuthentication: false });
   });
 
   test('every setting the template sets is one the app reads or one the platform reads', () => {
@@ -66,8 +66,7 @@ describe('template and src/config.ts agree', () => {
   });
 
   test('template parameters reach the app: a changed deployment gives the changed configuration', () => {
-    const changed = loadConfig(
-      environmentOf(
+    const changedSettings = environmentOf(
         functionAppSettings(
           compileDeployment({
             exportSchedule: '0 */15 * * * *',
@@ -79,11 +78,11 @@ describe('template and src/config.ts agree', () => {
             recheckEnabled: true,
             streamProvisioningEnabled: false,
             apiClientId: '11111111-2222-3333-4444-555555555555',
-            apiRequiredRole: 'Logs.Download',
           }),
         ),
-      ),
-    );
+      );
+    // With authsettingsV2 deployed, the platform adds WEBSITE_AUTH_ENABLED=True to the app's environment.
+    const changed = loadConfig({ ...changedSettings, WEBSITE_AUTH_ENABLED: 'True' });
     expect(changed.schedule).toBe('0 */15 * * * *');
     expect(changed.backfillDays).toBe(2);
     expect(changed.retentionDays).toBe(7);
@@ -93,7 +92,9 @@ describe('template and src/config.ts agree', () => {
     expect(changed.recheck.enabled).toBe(true);
     expect(changed.streams.provisioning.enabled).toBe(false);
     expect(changed.streams.audit.enabled).toBe(true);
-    expect(changed.api.requiredRole).toBe('Logs.Download');
+    expect(changed.api).toEqual({ authentication: 'appService', platformAuthentication: true });
+    // Without the platform's word that App Service Authentication is on, the app refuses to trust principal headers.
+    expect(() => loadConfig(changedSettings)).toThrow(/API_AUTHENTICATION.*WEBSITE_AUTH_ENABLED/);
   });
 
   test.each([

@@ -81,13 +81,13 @@ describe('app settings hold no secret', () => {
 describe('App Service Authentication', () => {
   const AUTH = 'Microsoft.Web/sites/config';
 
-  test('is off without an API client id, and API_REQUIRED_ROLE is then empty', () => {
+  test('is off without an API client id, and the API is then guarded by function keys only', () => {
     const deployment = compileDeployment();
     expect(deployment.ofType(AUTH)).toHaveLength(0);
-    expect(functionAppSettings(deployment).find((s) => s.name === 'API_REQUIRED_ROLE')?.value).toBe('');
+    expect(functionAppSettings(deployment).find((s) => s.name === 'API_AUTHENTICATION')?.value).toBe('functionKey');
   });
 
-  test('with apiClientId: requires an Entra token for that API (401 otherwise) and tells the app which role to demand', () => {
+  test('with apiClientId: requires an Entra token for that API (401 otherwise) and makes the app demand the app roles', () => {
     const clientId = '11111111-2222-3333-4444-555555555555';
     const deployment = compileDeployment({ apiClientId: clientId });
     const auth = deployment.single(AUTH);
@@ -97,6 +97,8 @@ describe('App Service Authentication', () => {
     expect(at(auth.body, 'properties.identityProviders.azureActiveDirectory.enabled')).toBe(true);
     expect(at(auth.body, 'properties.identityProviders.azureActiveDirectory.registration.clientId')).toBe(clientId);
     expect(at(auth.body, 'properties.identityProviders.azureActiveDirectory.validation.allowedAudiences')).toEqual([`api://${clientId}`, clientId]);
-    expect(functionAppSettings(deployment).find((s) => s.name === 'API_REQUIRED_ROLE')?.value).toBe('Exports.Read');
+    expect(functionAppSettings(deployment).find((s) => s.name === 'API_AUTHENTICATION')?.value).toBe('appService');
+    // WEBSITE_AUTH_ENABLED is the platform's to set (from authsettingsV2), never the template's.
+    expect(functionAppSettings(deployment).find((s) => s.name === 'WEBSITE_AUTH_ENABLED')).toBeUndefined();
   });
 });

@@ -27,9 +27,9 @@ describe('storage account', () => {
     expect(queues.sort()).toEqual([JOBS_QUEUE_NAME, `${JOBS_QUEUE_NAME}-poison`]);
   });
 
-  test('has the jobs, streams and link audit tables', () => {
+  test('has the jobs, streams, link audit and Graph budget tables', () => {
     const tables = deployment.ofType(`${STORAGE}/tableServices/tables`).map((t) => t.name.split('/').pop());
-    expect(tables.sort()).toEqual(['jobs', 'linkaudit', 'streams']);
+    expect(tables.sort()).toEqual(['graphbudget', 'jobs', 'linkaudit', 'streams']);
   });
 
   test('the Flex deployment container lives in this account and is reached with the user-assigned identity', () => {

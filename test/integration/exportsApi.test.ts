@@ -10,7 +10,7 @@ import { Harness, startHarness } from '../support/exportHarness';
 
 function request(path: string, params: Record<string, string> = {}, headers: Record<string, string> = {}): ApiRequest {
   const url = new URL(`http://localhost:7071${path}`);
-  return { method: 'GET', url: url.toString(), query: url.searchParams, params, header: (n) => headers[n.toLowerCase()] ?? null };
+  return { method: 'GET', url: url.toString(), query: url.searchParams, params, header: (n) => headers[n.toLowerCase()] ?? null, body: async () => Buffer.alloc(0) };
 }
 
 async function call(run: (r: ApiRequest, d: ExportsApiDeps) => Promise<ApiResponse>, r: ApiRequest, deps: ExportsApiDeps): Promise<ApiResponse> {
@@ -29,7 +29,15 @@ describe('exports API', () => {
     });
     await h.drain(await h.plan());
     const r = h.runtime;
-    deps = { jobs: r.jobs, linkAudit: r.linkAudit, signer: r.signer, container: r.config.exportsContainer, linkExpiryMinutes: 15, now: r.now };
+    deps = {
+      jobs: r.jobs,
+      linkAudit: r.linkAudit,
+      signer: r.signer,
+      container: r.config.exportsContainer,
+      linkExpiryMinutes: 15,
+      auth: { authentication: 'functionKey', platformAuthentication: false },
+      now: r.now,
+    };
   });
   afterAll(async () => h?.close());
 
@@ -107,11 +115,45 @@ describe('exports API', () => {
     expect(after!.result!.files[0].blobName).toMatch(/_r2\./);
   });
 
-  it('requires the app role when App Service Authentication is on', async () => {
-    const roleDeps = { ...deps, requiredRole: 'Exports.Read' };
+  const principal = (roles: string[], name = 'ana@contoso.example') =>
+    Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'preferred_username', val: name }, { typ: 'oid', val: '6f1c1d8e-2b7a-4c55-9d1e-0a3b5c7d9e11' }, ...roles.map((r) => ({ typ: 'roles', val: r }))] })).toString('base64');
+
+  it('requires the route\'s app role when App Service Authentication is on: Exports.Read to read, Exports.Run to re-run', async () => {
+    const roleDeps: ExportsApiDeps = { ...deps, auth: { authentication: 'appService', platformAuthentication: true } };
     expect(await call(listExports, request('/api/exports'), roleDeps)).toMatchObject({ status: 401, jsonBody: { error: { code: 'Unauthenticated' } } });
-    const principal = (roles: string[]) => Buffer.from(JSON.stringify({ claims: [{ typ: 'preferred_username', val: 'ana@contoso.example' }, ...roles.map((r) => ({ typ: 'roles', val: r }))] })).toString('base64');
     expect(await call(listExports, request('/api/exports', {}, { 'x-ms-client-principal': principal([]) }), roleDeps)).toMatchObject({ status: 403, jsonBody: { error: { code: 'Forbidden' } } });
     expect((await call(listExports, request('/api/exports', {}, { 'x-ms-client-principal': principal(['Exports.Read']) }), roleDeps)).status).toBe(200);
+    const jobId = 'audit-20200101T0000Z';
+    const reader = { 'x-ms-client-principal': principal(['Exports.Read']) };
+    const rerunAsReader = await call(async (r, d) => (await rerunExport(r, d)).response, { ...request('/x', { jobId }, reader), method: 'POST' }, roleDeps);
+    expect(rerunAsReader).toMatchObject({ status: 403, jsonBody: { error: { code: 'Forbidden', message: expect.stringContaining('Exports.Run') } } });
+    const runner = { 'x-ms-client-principal': principal(['Exports.Run']) };
+    const rerunAsRunner = await call(async (r, d) => (await rerunExport(r, d)).response, { ...request('/x', { jobId }, runner), method: 'POST' }, roleDeps);
+    expect(rerunAsRunner).toMatchObject({ status: 404, jsonBody: { error: { code: 'ExportNotFound' } } });
+  });
+
+  it('records the signed-in caller and the platform\'s client-ip, never a forged principal or X-Forwarded-For', async () => {
+    const jobId = ((await call(listExports, request('/api/exports?stream=audit&limit=1'), deps)).jsonBody as { exports: Array<{ jobId: string }> }).exports[0].jobId;
+    const forged = { 'x-ms-client-principal': principal(['Exports.Read', 'Exports.Run'], 'mallory@evil.example'), 'x-forwarded-for': '10.9.9.9', 'client-ip': '203.0.113.7:50123' };
+    expect((await call(downloadExportFile, request('/x', { jobId, fileKey: 'csv' }, forged), deps)).status).toBe(302);
+    const signedIn = { 'x-ms-client-principal': principal(['Exports.Read'], 'ana@contoso.example'), 'x-forwarded-for': '10.9.9.9', 'client-ip': '[2001:db8::7]:443' };
+    const withPlatform: ExportsApiDeps = { ...deps, auth: { authentication: 'functionKey', platformAuthentication: true } };
+    expect((await call(downloadExportFile, request('/x', { jobId, fileKey: 'jsonl' }, signedIn), withPlatform)).status).toBe(302);
+    const rows = (await h.runtime.linkAudit.listDay('2026-11-28')).filter((row) => row.jobId === jobId);
+    expect(rows.filter((row) => row.fileKey === 'csv').map((row) => [row.caller, row.clientIp])).toContainEqual(['function-key', '203.0.113.7']);
+    expect(rows.filter((row) => row.fileKey === 'jsonl').map((row) => [row.caller, row.callerObjectId, row.clientIp])).toContainEqual([
+      'ana@contoso.example',
+      '6f1c1d8e-2b7a-4c55-9d1e-0a3b5c7d9e11',
+      '2001:db8::7',
+    ]);
+    expect(rows.some((row) => row.caller === 'mallory@evil.example' || row.clientIp === '10.9.9.9')).toBe(false);
+  });
+
+  it('pages with a cursor whose next link keeps the caller\'s filters and never the function key', async () => {
+    const first = (await call(listExports, request('/api/exports?limit=1&stream=audit&code=s3cr3t-key'), deps)).jsonBody as { nextCursor: string | null; next: string | null };
+    expect(first.next).not.toContain('s3cr3t');
+    expect(first.next).toMatch(/^\/api\/exports\?limit=1&stream=audit&cursor=[A-Za-z0-9_-]+$/);
+    const url = new URL(`http://localhost${first.next}`);
+    expect(url.searchParams.get('cursor')).toBe(first.nextCursor);
   });
 });

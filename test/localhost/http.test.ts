@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { output } from '@azure/functions';
 import type { HttpFunctionSpec } from '../../src/functions/registry';
@@ -24,6 +24,7 @@ const echo: HttpFunctionSpec = {
       header: request.headers.get('x-caller'),
       body: request.method === 'POST' ? await request.json() : null,
       functionName: context.functionName,
+      clientIp: request.headers.get('client-ip'),
     },
   }),
 };
@@ -102,6 +103,7 @@ describe('local host: HTTP functions', () => {
       header: 'tester',
       body: { hello: 'world' },
       functionName: 'echo',
+      clientIp: expect.any(String),
     });
   });
 
@@ -117,16 +119,37 @@ describe('local host: HTTP functions', () => {
     expect([...new Uint8Array(await (await fetch(`${host.httpUrl}/api/bytes`)).arrayBuffer())]).toEqual([1, 2, 3]);
   });
 
-  it('answers 404 for unknown routes, paths outside the route prefix and methods the function does not take', async () => {
-    expect((await fetch(`${host.httpUrl}/api/unknown`)).status).toBe(404);
-    expect((await fetch(`${host.httpUrl}/bytes`)).status).toBe(404);
-    expect((await fetch(`${host.httpUrl}/api/bytes`, { method: 'PUT', body: 'x' })).status).toBe(404);
+  it('answers JSON 404 for unknown routes and paths outside the route prefix, 405 with Allow for other methods', async () => {
+    for (const path of ['/api/unknown', '/bytes']) {
+      const response = await fetch(`${host.httpUrl}${path}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: { code: 'RouteNotFound', message: expect.any(String) } });
+    }
+    const wrongMethod = await fetch(`${host.httpUrl}/api/bytes`, { method: 'PUT', body: 'x' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
+    expect(await wrongMethod.json()).toEqual({ error: { code: 'MethodNotAllowed', message: expect.any(String) } });
   });
 
-  it('turns a handler exception into a 500 with a JSON error body', async () => {
+  it('turns a handler exception into a generic JSON 500: the exception text stays in the log', async () => {
     const response = await fetch(`${host.httpUrl}/api/fails`);
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: { code: 'InternalError', message: 'the handler broke' } });
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('InternalError');
+    expect(body.error.message).not.toContain('the handler broke');
+  });
+
+  it('answers a malformed Host header or request line with a JSON 400, never a 500', async () => {
+    for (const raw of [`GET /api/bytes HTTP/1.1\r\nHost: bad host^\r\n\r\n`, `GET /api/bytes HTTP/1.1\r\nHost: [::1\r\n\r\n`, `BREW /api/bytes HTTP/1.1\r\nHost: x\r\n\r\n`, `GET http://evil.example/api/bytes HTTP/1.1\r\nHost: x\r\n\r\n`]) {
+      const { status, body } = await rawRequest(host.httpUrl, raw);
+      expect({ raw, status }).toEqual({ raw, status: 400 });
+      expect(JSON.parse(body)).toEqual({ error: { code: 'BadRequest', message: expect.any(String) } });
+    }
+  });
+
+  it('sets client-ip from the connection, replacing what the client sent, like App Service\'s front end', async () => {
+    const response = await fetch(`${host.httpUrl}/api/items/1`, { method: 'POST', headers: { 'client-ip': '198.51.100.9:1', 'content-type': 'application/json', 'x-caller': 'x' }, body: '{}' });
+    expect(((await response.json()) as { clientIp: string }).clientIp).toMatch(/^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]):\d+$/);
   });
 
   it('sends no body with a 204 even when the handler set one', async () => {
@@ -185,3 +208,19 @@ describe('local host: HTTP port', () => {
     }
   });
 });
+
+/** Sends bytes as they are (fetch would refuse to send a malformed request) and reads the status and body. */
+function rawRequest(baseUrl: string, raw: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(raw.replace(/\r\n\r\n$/, '\r\nConnection: close\r\n\r\n')));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [head, ...rest] = text.split('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head ?? '')?.[1]), body: rest.join('\r\n\r\n') });
+    });
+  });
+}

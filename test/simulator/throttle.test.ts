@@ -1,4 +1,5 @@
 import { makeSimulatorToken, type SimulatorHandle } from '../../dev/graph-simulator';
+import { ArrivalCounter } from '../../dev/graph-simulator/arrivals';
 import { SlidingWindowThrottle } from '../../dev/graph-simulator/throttle';
 import { get, startTestSimulator } from './graphClient';
 
@@ -27,6 +28,27 @@ describe('throttle arithmetic (sliding window, injected clock)', () => {
   });
 });
 
+describe('arrivals per window (what the callers sent, admitted or not)', () => {
+  test('counts every arrival in the sliding window per key and keeps the peak', () => {
+    let now = 0;
+    const arrivals = new ArrivalCounter({ requests: 5, windowSeconds: 10 }, 1, () => now);
+    for (const t of [0, 1000, 2000, 9000, 9999, 10_000, 10_500]) {
+      now = t;
+      arrivals.record('app');
+    }
+    // 1000 … 10_500 are within 10 s of one another: six arrivals, one more than the limit.
+    expect(arrivals.peak).toBe(6);
+    expect(arrivals.record('other-app')).toBe(1);
+    arrivals.reset();
+    expect(arrivals.peak).toBe(0);
+  });
+
+  test('without a throttle there is no window to count in', () => {
+    const arrivals = new ArrivalCounter(false, 1, () => 0);
+    expect(arrivals.record('app')).toBe(0);
+  });
+});
+
 describe('throttling over HTTP', () => {
   let sim: SimulatorHandle;
   // timeScale 2: the 10 s window lasts 5 s of real time, so the test waits Retry-After for real. A shorter window
@@ -46,6 +68,7 @@ describe('throttling over HTTP', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(5);
     expect(throttled.headers.get('retry-after')).toMatch(/^\d+\.\d+$/);
+    expect(sim.stats().peakRequestsPerWindow).toBeGreaterThanOrEqual(6);
     expect((await get(`${sim.url}/v1.0/auditLogs/directoryAudits?$top=1`, makeSimulatorToken('another-app'))).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 5));
     expect((await get(`${sim.url}/v1.0/auditLogs/directoryAudits?$top=1`)).status).toBe(200);

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { createGraphClient, GraphClient, GRAPH_USER_AGENT, type GraphClientEvent, type GraphClientOptions } from '../../../src/graph/graphClient';
 import { SimulatorCredential } from '../../../src/graph/credentials';
 import { GraphRequestError } from '../../../src/graph/errors';
-import { processRateLimiter, TokenBucketRateLimiter } from '../../../src/graph/rateLimiter';
+import { processRateLimiter, TokenBucketRateLimiter } from '../../../src/graph/budget';
 import { loadConfig } from '../../../src/config';
 import { FakeClock, startScriptedGraphServer, type ScriptedGraphServer, type ScriptedStep } from './scriptedGraphServer';
 
@@ -42,7 +42,7 @@ async function harness(script: ScriptedStep[], options: Partial<GraphClientOptio
   const client = new GraphClient({
     baseUrl: server.baseUrl,
     credential: new SimulatorCredential({ appId: APP_ID, tenantId: 'tenant-guid', now: clock.now }),
-    rateLimiter: limiter,
+    budget: limiter,
     requestTimeoutMs: 5_000,
     maxRetries: 3,
     retryDelayMs: 1_000,

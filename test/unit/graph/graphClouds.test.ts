@@ -3,7 +3,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/ident
 import { ConfigError, loadConfig } from '../../../src/config';
 import { createGraphClient } from '../../../src/graph/graphClient';
 import { graphCloudOf, graphScopeOf, GRAPH_CLOUDS } from '../../../src/graph/graphClouds';
-import { TokenBucketRateLimiter } from '../../../src/graph/rateLimiter';
+import { TokenBucketRateLimiter } from '../../../src/graph/budget';
 
 const storage = { AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
 const SCOPES: Array<[string, string]> = [
@@ -47,7 +47,7 @@ describe('national clouds', () => {
     const client = createGraphClient(config, {
       credential,
       httpClient: recordingHttpClient(requests),
-      rateLimiter: new TokenBucketRateLimiter({ requests: 5, windowMs: 10_000 }),
+      budget: new TokenBucketRateLimiter({ requests: 5, windowMs: 10_000 }),
     });
     await client.getPage(`${config.baseUrl}/v1.0/auditLogs/directoryAudits?$top=1`);
     expect(credential.scopes).toEqual([[scope]]);

@@ -16,6 +16,25 @@ describe('instant', () => {
     expect(() => parseInstant('2026-11-27 10:00')).toThrow(RangeError);
     expect(() => parseInstant('2026-11-27T10:00:00')).toThrow(RangeError);
   });
+  it.each([
+    '2026-13-01T00:00:00Z',
+    '2026-00-10T00:00:00Z',
+    '2026-02-30T00:00:00Z',
+    '2025-02-29T00:00:00Z',
+    '2026-04-31T00:00:00Z',
+    '2026-11-27T25:00:00Z',
+    '2026-11-27T24:00:00Z',
+    '2026-11-27T10:60:00Z',
+    '2026-11-27T10:00:60Z',
+    '2026-11-27T10:00:00+25:00',
+    '2026-11-27T10:00:00+01:60',
+  ])('refuses the impossible %s instead of rolling it over', (text) => {
+    expect(() => parseInstant(text)).toThrow(RangeError);
+  });
+  it('keeps leap days and years before 100 as written', () => {
+    expect(formatInstant(parseInstant('2024-02-29T23:59:59Z'))).toBe('2024-02-29T23:59:59Z');
+    expect(formatInstant(parseInstant('0001-01-01T00:00:00Z'))).toBe('0001-01-01T00:00:00Z');
+  });
   it('writes compact minutes for ids and names', () => {
     expect(compactMinute(parseInstant('2026-11-27T10:05:59.9Z'))).toBe('20261127T1005Z');
     expect(parseInstant('2026-11-27T10:00:01Z') - parseInstant('2026-11-27T10:00:00Z')).toBe(TICKS_PER_SECOND);

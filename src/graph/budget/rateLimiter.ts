@@ -1,6 +1,9 @@
 /**
- * The process-wide Graph request budget. Entra's reporting APIs allow 5 requests per 10 seconds per app per tenant,
- * shared by directoryAudits, signIns and provisioning, so every job in the process draws from one limiter.
+ * The process-local Graph request budget. Entra's reporting APIs allow 5 requests per 10 seconds per app per tenant,
+ * shared by directoryAudits, signIns and provisioning, so every job in the process draws from one limiter. The
+ * function app, which runs on many instances, uses the shared budget instead (budget/sharedRequestBudget.ts); this
+ * limiter serves one process that is alone in drawing on the budget (the command-line export, tests) and the
+ * `GRAPH_BUDGET=process` setting.
  *
  * The bucket holds `requests` tokens; a token taken at time t comes back at t + `windowMs`. That is stricter than a
  * continuously refilling bucket (which would allow a 6th request 2 s after a burst of 5): it guarantees that no
@@ -8,8 +11,11 @@
  * in arrival order, and a `Retry-After` from Graph pauses every caller (Graph keeps counting usage while a client is
  * throttled, so one job retrying early would prolong the throttle for all of them).
  */
-import type { AppConfig } from '../config';
-import { abortReason, realSleep, type Sleep } from './sleep';
+import type { AppConfig } from '../../config';
+import { budgetWindowMs, type RequestBudget } from './requestBudget';
+import { abortReason, realSleep, type Sleep } from '../sleep';
+
+export { ARRIVAL_MARGIN } from './requestBudget';
 
 export interface RateLimiterOptions {
   requests: number;
@@ -25,7 +31,7 @@ interface Waiter {
   detach: () => void;
 }
 
-export class TokenBucketRateLimiter {
+export class TokenBucketRateLimiter implements RequestBudget {
   readonly stats = { granted: 0, waitedMs: 0 };
   private readonly requests: number;
   private readonly windowMs: number;
@@ -125,14 +131,6 @@ export class TokenBucketRateLimiter {
 const processLimiters = new Map<string, TokenBucketRateLimiter>();
 
 /**
- * The bucket counts when a request is allowed to leave; Graph counts when it arrives. A request that leaves late
- * (network jitter, an event loop busy encoding another job's page) lets the next window's first request land inside
- * Graph's window, and Graph answers 429. Lengthening the window by 5% removed every such 429 in the benchmark and
- * raised the pipe fill from 0.72 to 0.80 of the ceiling (docs/performance.md).
- */
-export const ARRIVAL_MARGIN = 0.05;
-
-/**
  * The limiter every Graph client in this process shares. One process serves one tenant with one app identity, so
  * one budget; distinct settings (only seen in tests) get distinct limiters.
  */
@@ -148,5 +146,5 @@ export function processRateLimiter(config: AppConfig['graph']): TokenBucketRateL
 
 /** A new limiter with the configured budget and the arrival margin (the process shares one: processRateLimiter). */
 export function createRateLimiter(config: AppConfig['graph']): TokenBucketRateLimiter {
-  return new TokenBucketRateLimiter({ requests: config.rateLimitRequests, windowMs: config.rateLimitWindowSeconds * 1000 * (1 + ARRIVAL_MARGIN) });
+  return new TokenBucketRateLimiter({ requests: config.rateLimitRequests, windowMs: budgetWindowMs(config.rateLimitWindowSeconds) });
 }

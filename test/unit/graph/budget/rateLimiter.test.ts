@@ -1,6 +1,6 @@
-import { processRateLimiter, TokenBucketRateLimiter } from '../../../src/graph/rateLimiter';
-import { loadConfig } from '../../../src/config';
-import { FakeClock } from './scriptedGraphServer';
+import { processRateLimiter, TokenBucketRateLimiter } from '../../../../src/graph/budget';
+import { loadConfig } from '../../../../src/config';
+import { FakeClock } from '../scriptedGraphServer';
 
 function limiter(clock: FakeClock, requests = 5, windowMs = 10_000): TokenBucketRateLimiter {
   return new TokenBucketRateLimiter({ requests, windowMs, now: clock.now, sleep: clock.sleep });
@@ -96,8 +96,8 @@ describe('TokenBucketRateLimiter', () => {
 
 describe('processRateLimiter', () => {
   it('leaves a 5% margin so requests that leave late still arrive within Graph\'s limit', async () => {
-    const { processRateLimiter, ARRIVAL_MARGIN } = await import('../../../src/graph/rateLimiter');
-    const { loadConfig } = await import('../../../src/config');
+    const { processRateLimiter, ARRIVAL_MARGIN } = await import('../../../../src/graph/budget');
+    const { loadConfig } = await import('../../../../src/config');
     const config = loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', GRAPH_RATE_LIMIT_REQUESTS: '3', GRAPH_RATE_LIMIT_WINDOW_SECONDS: '2' });
     const limiter = processRateLimiter(config.graph);
     expect(ARRIVAL_MARGIN).toBe(0.05);

@@ -1,4 +1,4 @@
-import { compileRoute } from '../../dev/local-host/routeTemplate';
+import { compileRoute } from '../../../src/api/routeTemplate';
 
 describe('route templates', () => {
   it('matches literals case-insensitively and captures parameters', () => {

@@ -1,5 +1,6 @@
 /**
- * Function route templates as the Functions host (ASP.NET Core routing) reads them: literal segments match
+ * Function route templates as the Functions host (ASP.NET Core routing) reads them (used by the catch-all route to
+ * tell 404 from 405, and by the local host to route requests): literal segments match
  * case-insensitively, `{name}` takes one segment, `{name?}` an optional one, `{*name}` the rest of the path,
  * and `{name:int}` / `:alpha` / `:guid` / `:bool` constrain a segment (other constraints are accepted, unchecked).
  */
