@@ -3,8 +3,10 @@
  * back to the window start), write every format at once, checkpoint after each flush, and either finish the
  * window (commit files, write the manifest) or stop before the time budget runs out so a continuation resumes.
  *
- * Graph's nextLink is followed only within this invocation; a continuation (or an invalid skiptoken) re-queries
- * `[start, cursor]` and the RecordSieve drops what was already written.
+ * Graph's nextLink is followed within this invocation, and handed to the continuation when the time budget stops it
+ * (`resumeLink`); a continuation without a usable link (a crash, an invalid skiptoken) re-queries the closed range
+ * `[start, cursor]` and the RecordSieve drops what was already written. The checkpoint that records the last page
+ * also moves the job to `finalizing`, so no stop between paging and finalizing leaves a resume query behind.
  */
 import type { ContainerClient } from '@azure/storage-blob';
 import type { AppConfig } from '../config';
@@ -55,7 +57,6 @@ export class ExportSession {
   private readonly files: OutputFiles;
   private readonly startedAt: string;
   private checkpoint: JobCheckpoint;
-  private firstUrl = '';
   private idDigest: string;
   private progressed = false;
   private lastCheckpointAt: number;
@@ -109,28 +110,25 @@ export class ExportSession {
   /** Pages until the window is done (true) or the budget is spent (false). */
   private async page(): Promise<boolean> {
     let restarts = 0;
+    let link = this.checkpoint.resumeLink;
     for (;;) {
       const cursor = this.checkpoint.cursor ? parseInstant(this.checkpoint.cursor) : undefined;
       const sieve = new RecordSieve(
         { start: this.start, end: this.end, cursor, idsAtCursor: new Set(this.checkpoint.idsAtCursor) },
         this.stream.timeProperty,
       );
-      let url: string | undefined = buildListUrl(this.deps.config.graph.baseUrl, {
-        stream: this.stream,
-        start: this.start,
-        end: cursor ?? this.end,
-        pageSize: this.deps.config.graph.pageSize,
-        extraFilter: this.job.filter,
-      });
-      if (!this.firstUrl) this.firstUrl = url;
+      // `[start, cursor]` is closed: a cursor at the window start re-reads that one instant.
+      let url: string | undefined = link ?? this.listUrl(cursor ?? this.end);
+      link = undefined;
       try {
         while (url) {
-          // Stop only after writing something new (or at the hard limit): a continuation re-reads the records at its
-          // cursor instant, and must not spend its whole budget on them and stop again where it started.
+          // Stop only after writing something new (or at the hard limit): a continuation that re-reads the records at
+          // its cursor instant must not spend its whole budget on them and stop again where it started.
           if (this.budgetSpent() && (this.progressed || this.hardLimitReached())) {
-            // Without the split, a burst of same-instant records longer than one invocation could never finish.
+            // The split writes the open group, so everything read before `url` is written and the continuation can
+            // follow `url` itself: a burst of same-instant records of any length advances by a budget each time.
             sieve.splitOpenGroup();
-            await this.flushAndCheckpoint(sieve);
+            await this.flushAndCheckpoint(sieve, { resumeLink: url });
             return false;
           }
           await this.renewIfDue();
@@ -143,8 +141,10 @@ export class ExportSession {
           if (sieve.openGroupSize() >= MAX_OPEN_GROUP) sieve.splitOpenGroup();
           this.write(sieve.takeReady());
           url = page.nextLink;
-          if (!url) sieve.finish();
-          if (!url || this.files.bufferedBytes() >= this.deps.config.worker.blockTargetBytes || this.checkpointDue()) {
+          if (!url) {
+            sieve.finish();
+            await this.flushAndCheckpoint(sieve, { final: true });
+          } else if (this.files.bufferedBytes() >= this.deps.config.worker.blockTargetBytes || this.checkpointDue()) {
             await this.flushAndCheckpoint(sieve);
           }
           restarts = 0;
@@ -178,7 +178,11 @@ export class ExportSession {
     this.idDigest = addIds(this.idDigest, records.map((r) => r.id));
   }
 
-  private async flushAndCheckpoint(sieve: RecordSieve): Promise<void> {
+  /**
+   * Stages what is buffered and records how far the window is written. `final`: paging is over, and the same write
+   * moves the job to `finalizing`. `resumeLink`: where this invocation stopped reading (see JobCheckpoint).
+   */
+  private async flushAndCheckpoint(sieve: RecordSieve, options: { final?: boolean; resumeLink?: string } = {}): Promise<void> {
     this.write(sieve.takeReady());
     await this.files.flush();
     this.deps.faultPoint?.('afterStage');
@@ -190,9 +194,10 @@ export class ExportSession {
     const files = this.files.state();
     const records = Object.values(files)[0]?.records ?? 0;
     const next: JobCheckpoint = {
-      phase: 'paging',
+      phase: options.final ? 'finalizing' : 'paging',
       cursor: position.cursor !== undefined ? formatInstant(position.cursor, 7) : undefined,
-      idsAtCursor: position.idsAtCursor,
+      idsAtCursor: options.final ? [] : position.idsAtCursor,
+      resumeLink: options.final ? undefined : options.resumeLink,
       files,
       counts: { ...this.counts, records },
       truncation: this.files.truncationCounts(),
@@ -209,21 +214,21 @@ export class ExportSession {
   }
 
   private async finalize(): Promise<JobResult> {
-    if (this.checkpoint.phase !== 'finalizing') {
-      this.checkpoint = { ...this.checkpoint, phase: 'finalizing' };
-      await this.deps.saveCheckpoint(this.checkpoint);
-    }
     const counts = this.checkpoint.counts;
     const window = { start: this.start, end: this.end };
+    // A worker that lost its lease (it stalled, or resumed in `finalizing` after another took over) must not commit
+    // block lists or overwrite the new owner's manifest: each step is preceded by an etag-guarded write.
+    await this.deps.renewLease();
     this.deps.faultPoint?.('beforeCommit');
     const files = await this.files.commit(window, { jobId: this.job.jobId, stream: this.job.stream, windowStart: this.job.windowStart, windowEnd: this.job.windowEnd });
     this.deps.faultPoint?.('afterCommit');
     const manifestBlob = manifestBlobName(this.files.base);
     const finishedAt = this.deps.now().toISOString();
+    await this.deps.renewLease();
     const manifest = buildManifest({
       job: this.job,
       stream: this.stream,
-      firstUrl: this.firstUrl || buildListUrl(this.deps.config.graph.baseUrl, { stream: this.stream, start: this.start, end: this.end, pageSize: this.deps.config.graph.pageSize, extraFilter: this.job.filter }),
+      firstUrl: this.listUrl(this.end),
       files,
       counts,
       truncation: this.checkpoint.truncation,
@@ -233,6 +238,17 @@ export class ExportSession {
     await writeManifest(this.deps.container, manifestBlob, manifest);
     this.deps.faultPoint?.('afterManifest');
     return { counts, files, manifestBlob, truncation: this.checkpoint.truncation, idDigest: this.checkpoint.idDigest };
+  }
+
+  /** The first page of `[start, end]` (the window, or the part of it a resume re-reads). */
+  private listUrl(end: Ticks): string {
+    return buildListUrl(this.deps.config.graph.baseUrl, {
+      stream: this.stream,
+      start: this.start,
+      end,
+      pageSize: this.deps.config.graph.pageSize,
+      extraFilter: this.job.filter,
+    });
   }
 
   private budgetSpent(): boolean {

@@ -34,11 +34,21 @@ export interface ExportCounts {
 }
 
 export interface JobCheckpoint {
+  /**
+   * `finalizing` is written by the same checkpoint that records the last page, so a stop after paging can never
+   * leave a resume query behind (see ExportSession).
+   */
   phase: 'paging' | 'finalizing';
   /** Oldest record time fully written (7-digit ISO): everything in [cursor, end) is in the staged blocks. */
   cursor?: string;
   /** Hashes of the ids written at exactly `cursor` (a continuation re-reads that instant). */
   idsAtCursor: string[];
+  /**
+   * Graph's nextLink where an invocation stopped for its time budget, with every record read before it written:
+   * the continuation tries it first, so a burst of same-instant records longer than one invocation still advances
+   * (the time cursor alone would re-read the burst from its first record). Refused links fall back to the cursor.
+   */
+  resumeLink?: string;
   files: Record<string, StagedFileState>;
   counts: ExportCounts;
   truncation?: TruncationCounts;

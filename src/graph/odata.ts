@@ -38,7 +38,11 @@ export interface ListQuery {
   stream: StreamDefinition;
   /** Window start (inclusive for the worker). */
   start: Ticks;
-  /** Window end (exclusive for the worker; the filter includes it, see buildListFilter). */
+  /**
+   * Window end (exclusive for the worker; the filter includes it, see buildListFilter), or a resume cursor (the
+   * oldest instant written, re-read inclusively). `end == start` is the closed range of one instant: a resume whose
+   * cursor reached the window start.
+   */
   end: Ticks;
   pageSize: number;
   /** A validated OData boolean expression from an ad-hoc export; ANDed in parentheses. */
@@ -46,7 +50,8 @@ export interface ListQuery {
 }
 
 /**
- * The `$filter` text for one window of one stream.
+ * The `$filter` text for one window of one stream, or for the part of it a resume re-reads (`[start, cursor]`, which
+ * may be the single instant `[start, start]`).
  * - `ge-le` streams (audit, sign-ins): `<time> ge <start> and <time> le <end>`. The end is inclusive because Graph
  *   offers nothing else; the worker drops records at exactly the window end, which belong to the next window.
  * - `gt-lt` (provisioning, which supports only exclusive bounds): widened by one second at each end,
@@ -56,7 +61,7 @@ export interface ListQuery {
  */
 export function buildListFilter(query: ListQuery): string {
   const { stream, start, end } = query;
-  if (end <= start) throw new RangeError(`Window end ${odataInstant(end)} is not after its start ${odataInstant(start)}`);
+  if (end < start) throw new RangeError(`Range end ${odataInstant(end)} is before its start ${odataInstant(start)}`);
   const time = stream.timeProperty;
   const clauses =
     stream.timeOperators === 'ge-le'

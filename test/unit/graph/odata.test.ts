@@ -118,7 +118,10 @@ describe('buildListUrl', () => {
     expect(decodedQuery(url).$filter).toMatch(/\(activityDisplayName eq 'a&b=c\+d#e'\)$/);
   });
 
-  it('rejects empty windows and bad page sizes', () => {
+  it('accepts the closed range of one instant (a resume at the window start), rejects inverted ranges and bad page sizes', () => {
+    expect(decodedQuery(buildListUrl(base, { stream: STREAMS.audit, start, end: start, pageSize: 10 })).$filter).toBe(
+      'activityDateTime ge 2026-11-27T10:00:00Z and activityDateTime le 2026-11-27T10:00:00Z',
+    );
     expect(() => buildListUrl(base, { stream: STREAMS.audit, start: end, end: start, pageSize: 1000 })).toThrow(RangeError);
     expect(() => buildListUrl(base, { stream: STREAMS.audit, start, end, pageSize: 0 })).toThrow(RangeError);
   });

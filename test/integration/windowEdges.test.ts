@@ -1,0 +1,118 @@
+/**
+ * The edges of a window, where a resume used to build an empty range or never finish: a record exactly at the window
+ * start with a stop right after the last page's checkpoint, a burst of same-instant records longer than a page and
+ * than one invocation's budget (at the start and inside the window), and a refused skiptoken once the cursor has
+ * reached the window start.
+ */
+import { newScheduledJob } from '../../src/export/planner';
+import type { FaultPoint } from '../../src/export/exportSession';
+import type { JobMessage } from '../../src/export/job';
+import { WorkerKilledError, WorkerResult } from '../../src/export/worker';
+import { parseInstant } from '../../src/time/instant';
+import { auditFixture, auditRecord, AuditRecord, burst } from '../support/fixtureRecords';
+import { checkWindow, problemsOf } from '../support/exportVerifier';
+import { Harness, startHarness } from '../support/exportHarness';
+
+const NOW = '2026-11-28T12:00:00Z';
+const START = '2026-11-27T10:00:00Z';
+const END = '2026-11-27T11:00:00Z';
+const ONLY_AUDIT = {
+  STREAM_AUDIT_ENABLED: 'true',
+  STREAM_INTERACTIVESIGNINS_ENABLED: 'false',
+  STREAM_NONINTERACTIVESIGNINS_ENABLED: 'false',
+  STREAM_SERVICEPRINCIPALSIGNINS_ENABLED: 'false',
+  STREAM_MANAGEDIDENTITYSIGNINS_ENABLED: 'false',
+  STREAM_PROVISIONING_ENABLED: 'false',
+};
+/** Far more invocations than any of these windows needs: reaching it means the job stopped making progress. */
+const MAX_INVOCATIONS = 60;
+
+describe('window edges', () => {
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  async function start(records: AuditRecord[], env: Record<string, string> = {}): Promise<JobMessage> {
+    h = await startHarness({ nowIso: NOW, env: { ...ONLY_AUDIT, ...env }, simulator: { fixtures: auditFixture(records) } });
+    const job = newScheduledJob(h.config, 'audit', parseInstant(START), parseInstant(END), new Date(h.clock.now));
+    await h.runtime.jobs.insertIfAbsent(job);
+    return { jobId: job.jobId, continuation: 0 };
+  }
+
+  /** Runs the message and its continuations; each Graph page costs 2 s of the invocation's budget. */
+  async function runToEnd(first: JobMessage): Promise<WorkerResult[]> {
+    const results: WorkerResult[] = [];
+    const queue = [first];
+    while (queue.length > 0) {
+      if (results.length >= MAX_INVOCATIONS) throw new Error(`no end after ${results.length} invocations: the window makes no progress`);
+      const result = await h.work(queue.shift() as JobMessage, { faultPoint: pageCosts2s });
+      results.push(result);
+      queue.push(...result.messages);
+    }
+    return results;
+  }
+
+  const pageCosts2s = (point: FaultPoint): void => {
+    if (point === 'afterPage') h.clock.now += 2000;
+  };
+
+  async function expectExact(jobId: string, records: number): Promise<void> {
+    const job = await h.runtime.jobs.get(jobId);
+    expect({ status: job?.status, error: job?.lastError }).toEqual({ status: 'succeeded', error: undefined });
+    const check = await checkWindow(job!, h.runtime.container, h.sim, h.clock.now);
+    expect(problemsOf(check)).toEqual({ jobId });
+    expect(check.expected).toBe(records);
+    expect(job?.result?.counts.records).toBe(records);
+  }
+
+  it('a record exactly at the window start, stopped right after the last checkpoint: the resume only finalizes', async () => {
+    const records = [auditRecord('newest', '2026-11-27T10:40:00Z'), auditRecord('middle', '2026-11-27T10:20:00.5Z'), auditRecord('at-start', START)];
+    const message = await start(records);
+    await expect(
+      h.work(message, {
+        faultPoint: (point) => {
+          if (point === 'afterCheckpoint') throw new WorkerKilledError(point);
+        },
+      }),
+    ).rejects.toThrow(WorkerKilledError);
+    expect((await h.runtime.jobs.get(message.jobId))?.checkpoint).toMatchObject({ phase: 'finalizing', cursor: '2026-11-27T10:00:00.0000000Z' });
+
+    // The dead worker's lease runs out; the next delivery takes over and has nothing left to read.
+    h.clock.now += (h.config.worker.leaseSeconds + 1) * 1000;
+    const requestsBefore = h.sim.stats().requests;
+    expect(await h.work(message)).toMatchObject({ outcome: 'succeeded' });
+    expect(h.sim.stats().requests).toBe(requestsBefore);
+    await expectExact(message.jobId, records.length);
+  });
+
+  it.each([
+    ['at the window start', START],
+    ['inside the window', '2026-11-27T10:30:00.1234567Z'],
+  ])('a same-instant burst %s, longer than a page and than one invocation, finishes exactly once', async (_where, at) => {
+    const records = [
+      ...Array.from({ length: 20 }, (_, i) => auditRecord(`after-${i}`, `2026-11-27T10:5${Math.floor(i / 10)}:0${i % 10}Z`)),
+      ...burst('burst', at, 1000),
+      ...(at === START ? [] : Array.from({ length: 20 }, (_, i) => auditRecord(`before-${i}`, `2026-11-27T10:0${Math.floor(i / 10)}:1${i % 10}Z`))),
+    ];
+    // Pages of 50 at 2 s each against a 10 s budget: one invocation reads 5 or 6 pages, the burst fills 20.
+    const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '10' });
+    const results = await runToEnd(message);
+    expect(results.filter((r) => r.outcome === 'continued').length).toBeGreaterThanOrEqual(3);
+    await expectExact(message.jobId, records.length);
+  });
+
+  it('a refused skiptoken once the cursor is at the window start re-reads the start instant, then goes on', async () => {
+    const records = [auditRecord('after', '2026-11-27T10:50:00Z'), ...burst('burst', START, 600)];
+    const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '10' });
+    const first = await h.work(message, { faultPoint: pageCosts2s });
+    expect(first.outcome).toBe('continued');
+    const stopped = await h.runtime.jobs.get(message.jobId);
+    expect(stopped?.checkpoint).toMatchObject({ phase: 'paging', cursor: '2026-11-27T10:00:00.0000000Z', resumeLink: expect.stringContaining('$skiptoken=') });
+
+    // Graph no longer honours the link the invocation stopped at.
+    const resumeLink = stopped!.checkpoint!.resumeLink!.replace(/(\$skiptoken=)[^&]+/, '$1expired');
+    await h.runtime.jobs.update({ ...stopped!, checkpoint: { ...stopped!.checkpoint!, resumeLink } });
+    await runToEnd(first.messages[0]);
+    expect(h.sim.stats().errorsByStatus["400"]).toBe(1);
+    await expectExact(message.jobId, records.length);
+  });
+});
