@@ -50,7 +50,7 @@ param backfillDays int = 7
 @maxValue(30)
 param entraRetentionDays int = 30
 
-@description('EXPORT_FORMATS: comma-separated list of jsonl, jsonl.gz, json, json.gz, csv, csv.gz.')
+@description('EXPORT_FORMATS: comma-separated list of jsonl, jsonl.gz, json, json.gz, csv, csv.gz, diag, diag.gz (diagnostic-settings layout).')
 param exportFormats string = 'jsonl.gz,csv'
 
 @description('LINK_EXPIRY_MINUTES: lifetime of a download link.')

@@ -8,7 +8,7 @@ import { STREAM_IDS, STREAMS, StreamId } from './streams/catalog';
 import { ncrontabProblem } from './time/ncrontab';
 import { GLOBAL_GRAPH_CLOUD, graphCloudOf, graphScopeOf, unknownGraphCloudMessage } from './graph/graphClouds';
 
-export const FORMAT_IDS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'csv', 'csv.gz'] as const;
+export const FORMAT_IDS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'csv', 'csv.gz', 'diag', 'diag.gz'] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
 export interface StreamSettings {

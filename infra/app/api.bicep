@@ -170,6 +170,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'AzureWebJobsStorage__tableServiceUri', value: storage.properties.primaryEndpoints.table }
         // Makes DefaultAzureCredential / ManagedIdentityCredential pick the user-assigned identity.
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
+        // The tenant whose logs are exported: named in every diagnostic-settings record (EXPORT_FORMATS diag).
+        { name: 'AZURE_TENANT_ID', value: tenant().tenantId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
         { name: 'GRAPH_AUTH_MODE', value: 'managedIdentity' }

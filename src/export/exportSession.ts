@@ -12,6 +12,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { AppConfig } from '../config';
 import type { GraphClient } from '../graph/graphClient';
 import { buildListUrl } from '../graph/odata';
+import { configuredTenantId } from '../graph/credentials';
 import { classifyGraphError, GraphRequestError } from '../graph/errors';
 import { STREAMS } from '../streams/catalog';
 import { formatInstant, instantFromDate, parseInstant, Ticks } from '../time/instant';
@@ -85,7 +86,7 @@ export class ExportSession {
       deps.container,
       job.stream,
       job.formats,
-      { neutralizeFormulas: deps.config.csvNeutralizeFormulas },
+      { neutralizeFormulas: deps.config.csvNeutralizeFormulas, tenantId: configuredTenantId(deps.config.graph) },
       base,
       this.checkpoint.files,
       job.leaseEpoch,

@@ -12,6 +12,11 @@ export const SIMULATOR_DEFAULT_TENANT_ID = '00000000-0000-0000-0000-0000000e0e1d
 
 const SIMULATOR_TOKEN_LIFETIME_SECONDS = 3600;
 
+/** The tenant whose logs are read, when known without asking Entra: AZURE_TENANT_ID, or the simulator's tenant. */
+export function configuredTenantId(config: AppConfig['graph']): string | undefined {
+  return config.tenantId ?? (config.authMode === 'simulator' ? SIMULATOR_DEFAULT_TENANT_ID : undefined);
+}
+
 export function createGraphCredential(config: AppConfig['graph']): TokenCredential {
   switch (config.authMode) {
     case 'managedIdentity':

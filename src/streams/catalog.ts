@@ -29,6 +29,15 @@ export type CsvLayoutId =
   | 'provisioningSteps'
   | 'provisioningModifiedProperties';
 
+/** The diagnostic-settings log categories of the exported streams (`Microsoft.AADIAM/diagnosticSettings`). */
+export type DiagnosticCategory =
+  | 'AuditLogs'
+  | 'SignInLogs'
+  | 'NonInteractiveUserSignInLogs'
+  | 'ServicePrincipalSignInLogs'
+  | 'ManagedIdentitySignInLogs'
+  | 'ProvisioningLogs';
+
 export interface CsvFileSpec {
   layout: CsvLayoutId;
   /** Portal-style file name prefix, e.g. `InteractiveSignIns_AuthDetails`. */
@@ -59,6 +68,8 @@ export interface StreamDefinition {
   enabledByDefault: boolean;
   /** Prefix of the admin center's download file name, e.g. `AuditLogs`. */
   portalPrefix: string;
+  /** Category of the stream's records in Entra diagnostic settings (`insights-logs-<category lower-case>`). */
+  diagnosticCategory: DiagnosticCategory;
   /** CSV files written for this stream, main file first. */
   csvFiles: CsvFileSpec[];
   /** Licence Graph requires for this stream through the API (for the TenantNotLicensed message). */
@@ -80,6 +91,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: 30,
     enabledByDefault: true,
     portalPrefix: 'AuditLogs',
+    diagnosticCategory: 'AuditLogs',
     csvFiles: [{ layout: 'audit', portalPrefix: 'AuditLogs', blobSuffix: '' }],
     licenceNote: 'any Microsoft Entra ID edition (Free keeps 7 days, P1/P2 keep 30 days)',
   },
@@ -96,6 +108,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: 120,
     enabledByDefault: true,
     portalPrefix: 'InteractiveSignIns',
+    diagnosticCategory: 'SignInLogs',
     csvFiles: [
       { layout: 'userSignIns', portalPrefix: 'InteractiveSignIns', blobSuffix: '' },
       { layout: 'userSignInAuthDetails', portalPrefix: 'InteractiveSignIns_AuthDetails', blobSuffix: 'authdetails' },
@@ -115,6 +128,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: 120,
     enabledByDefault: true,
     portalPrefix: 'NonInteractiveSignIns',
+    diagnosticCategory: 'NonInteractiveUserSignInLogs',
     csvFiles: [
       { layout: 'userSignIns', portalPrefix: 'NonInteractiveSignIns', blobSuffix: '' },
       { layout: 'userSignInAuthDetails', portalPrefix: 'NonInteractiveSignIns_AuthDetails', blobSuffix: 'authdetails' },
@@ -134,6 +148,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: 120,
     enabledByDefault: true,
     portalPrefix: 'ApplicationSignIns',
+    diagnosticCategory: 'ServicePrincipalSignInLogs',
     csvFiles: [{ layout: 'applicationSignIns', portalPrefix: 'ApplicationSignIns', blobSuffix: '' }],
     licenceNote: premium,
   },
@@ -150,6 +165,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: 120,
     enabledByDefault: true,
     portalPrefix: 'MSISignIns',
+    diagnosticCategory: 'ManagedIdentitySignInLogs',
     csvFiles: [{ layout: 'managedIdentitySignIns', portalPrefix: 'MSISignIns', blobSuffix: '' }],
     licenceNote: premium,
   },
@@ -166,6 +182,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: 120,
     enabledByDefault: true,
     portalPrefix: 'ProvisioningLogs',
+    diagnosticCategory: 'ProvisioningLogs',
     csvFiles: [
       { layout: 'provisioning', portalPrefix: 'ProvisioningLogs', blobSuffix: '' },
       { layout: 'provisioningSteps', portalPrefix: 'ProvisioningLogs_ProvisioningSteps', blobSuffix: 'steps' },

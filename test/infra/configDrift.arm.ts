@@ -26,9 +26,9 @@ function environmentOf(settings: AppSetting[]): Record<string, string> {
 }
 
 /** The parts of the configuration that do not depend on the Azure resources of one deployment. */
-function portable(config: AppConfig): Omit<AppConfig, 'storage' | 'graph' | 'api'> & { graph: Omit<AppConfig['graph'], 'clientId'> } {
+function portable(config: AppConfig): Omit<AppConfig, 'storage' | 'graph' | 'api'> & { graph: Omit<AppConfig['graph'], 'clientId' | 'tenantId'> } {
   const { storage: _storage, api: _api, graph, ...rest } = config;
-  const { clientId: _clientId, ...graphRest } = graph;
+  const { clientId: _clientId, tenantId: _tenantId, ...graphRest } = graph;
   return { ...rest, graph: graphRest };
 }
 
