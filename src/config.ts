@@ -147,8 +147,13 @@ export function streamSettingName(stream: StreamId, suffix: 'ENABLED' | 'WINDOW_
   return `STREAM_${stream.toUpperCase()}_${suffix}`;
 }
 
-export function loadConfig(env: Env = process.env): AppConfig {
-  const storage = readStorage(env);
+export interface LoadConfigOptions {
+  /** `none`: the command-line export, which keeps everything on local disk and reads no storage settings. */
+  storage?: 'required' | 'none';
+}
+
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const storage = options.storage === 'none' ? {} : readStorage(env);
   const formats = read(
     env,
     'EXPORT_FORMATS',

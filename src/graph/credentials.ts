@@ -45,6 +45,21 @@ export function defaultCredentialOptions(config: AppConfig['graph']): DefaultAzu
   };
 }
 
+/**
+ * The `tid` claim of an access token: the tenant it was issued in, which is the tenant whose logs Graph returns.
+ * Read, not verified (Graph verifies the token; this only names the tenant in files and messages).
+ */
+export function tenantIdOfToken(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tid?: unknown };
+    return typeof claims.tid === 'string' && claims.tid !== '' ? claims.tid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface SimulatorCredentialOptions {
   /** Returned as is when set (GRAPH_SIMULATOR_TOKEN). */
   staticToken?: string;
