@@ -48,7 +48,6 @@ async function record(azurite: AzuriteInstance, recordsPerWindow: number): Promi
       start: parseInstant(job.windowStart),
       end: parseInstant(job.windowEnd),
       pageSize: env.config.graph.pageSize,
-      extraFilter: job.filter,
     });
     return await recordPages(url);
   } finally {

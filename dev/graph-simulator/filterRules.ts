@@ -78,6 +78,21 @@ const RULES: Record<EndpointName, Record<string, PropertyRule>> = {
   },
 };
 
+/**
+ * Collection properties filterable through a lambda, `path/any(v: …)`, with the element properties and operators
+ * Graph accepts inside it: directoryAudit `targetResources` by id (eq) and displayName (eq, startswith), ref §2.
+ * (`signInEventTypes/any` selects streams and is planned separately, see queryPlan.ts.)
+ */
+const LAMBDA_RULES: Partial<Record<EndpointName, Record<string, Record<string, PropertyRule>>>> = {
+  directoryAudits: {
+    targetResources: { id: eqOnly, displayName: eqStarts },
+  },
+};
+
+export function lambdaRules(endpoint: EndpointName, collection: string): Record<string, PropertyRule> | undefined {
+  return LAMBDA_RULES[endpoint]?.[collection];
+}
+
 export function propertyRule(endpoint: EndpointName, version: ApiVersion, path: string): PropertyRule | undefined {
   const rule = RULES[endpoint][path];
   if (!rule || (rule.betaOnly && version !== 'beta')) return undefined;

@@ -5,7 +5,7 @@
  */
 import type { StreamId } from '../../src/streams/catalog';
 import { parseInstant, TICKS_PER_MS, type Ticks } from '../../src/time/instant';
-import { propertyRule, TIME_PROPERTY, type PropertyRule } from './filterRules';
+import { lambdaRules, propertyRule, TIME_PROPERTY, type PropertyRule } from './filterRules';
 import { GraphError, invalidFilter, queryOptionNotAllowed } from './graphError';
 import { FilterSyntaxError, parseFilter, type FilterNode, type Literal } from './odataFilter';
 import type { EndpointName } from './options';
@@ -138,7 +138,7 @@ function compileNode(node: FilterNode, endpoint: EndpointName, version: ApiVersi
       return (rec) => !inner(rec);
     }
     case 'any':
-      throw invalidFilter();
+      return compileLambda(node, endpoint);
     case 'function': {
       const rule = ruleFor(endpoint, version, node.path, node.name);
       if (rule.kind !== 'string' || node.literal.kind !== 'string') throw invalidFilter();
@@ -176,6 +176,53 @@ function compileNode(node: FilterNode, endpoint: EndpointName, version: ApiVersi
         return node.op === 'eq' ? equal : !equal;
       };
     }
+  }
+}
+
+/**
+ * `collection/any(v: …)` over an element-level predicate: element properties are written `v/name`, compared ignoring
+ * case like every string on this endpoint; an element path outside the lambda rules is an invalid filter.
+ */
+function compileLambda(node: Extract<FilterNode, { type: 'any' }>, endpoint: EndpointName): RecordPredicate {
+  const rules = lambdaRules(endpoint, node.path);
+  if (!rules) throw invalidFilter();
+  const element = compileElement(node.body, node.variable, rules);
+  return (rec) => {
+    const items = valueAt(rec, node.path);
+    return Array.isArray(items) && items.some((item) => typeof item === 'object' && item !== null && element(item as Record<string, unknown>));
+  };
+}
+
+function compileElement(node: FilterNode, variable: string, rules: Record<string, PropertyRule>): RecordPredicate {
+  switch (node.type) {
+    case 'and':
+    case 'or': {
+      const l = compileElement(node.left, variable, rules);
+      const r = compileElement(node.right, variable, rules);
+      return node.type === 'and' ? (item) => l(item) && r(item) : (item) => l(item) || r(item);
+    }
+    case 'not': {
+      const inner = compileElement(node.operand, variable, rules);
+      return (item) => !inner(item);
+    }
+    case 'compare':
+    case 'function': {
+      const op = node.type === 'compare' ? node.op : node.name;
+      const prefix = `${variable}/`;
+      const rule = node.path.startsWith(prefix) ? rules[node.path.slice(prefix.length)] : undefined;
+      if (!rule || !rule.ops.has(op as never) || node.literal.kind !== 'string') throw invalidFilter();
+      const property = node.path.slice(prefix.length);
+      const needle = node.literal.value.toLowerCase();
+      return (item) => {
+        const value = item[property];
+        if (typeof value !== 'string') return op === 'ne';
+        const text = value.toLowerCase();
+        if (op === 'startswith') return text.startsWith(needle);
+        return op === 'eq' ? text === needle : text !== needle;
+      };
+    }
+    default:
+      throw invalidFilter();
   }
 }
 
@@ -223,8 +270,8 @@ export function buildPlan(endpoint: EndpointName, version: ApiVersion, query: Qu
   const timeProperty = TIME_PROPERTY[endpoint];
   const residual: RecordPredicate[] = [];
   for (const node of topConjuncts(root)) {
-    if (node.type === 'any') {
-      if (endpoint !== 'signIns' || version !== 'beta' || node.path !== 'signInEventTypes') throw invalidFilter();
+    if (node.type === 'any' && node.path === 'signInEventTypes') {
+      if (endpoint !== 'signIns' || version !== 'beta') throw invalidFilter();
       plan.streams = eventTypeStreams(node.body, node.variable);
       continue;
     }

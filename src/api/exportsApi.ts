@@ -133,6 +133,7 @@ function summary(job: ExportJob): Record<string, unknown> {
     window: { start: formatInstant(parseInstant(job.windowStart)), end: formatInstant(parseInstant(job.windowEnd)) },
     status: job.status,
     formats: job.formats,
+    filters: job.filters ?? null,
     revision: job.revision,
     records: job.result?.counts.records ?? null,
     createdAt: job.createdAt,

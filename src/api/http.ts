@@ -1,7 +1,8 @@
 /**
  * The HTTP shapes the API works with, independent of @azure/functions (the function files translate).
  * Every error is JSON: `{ "error": { "code": "<stable code>", "message": "<what to do>" } }`. Messages never carry
- * a stack, a storage error, the function key or raw caller input beyond a short, sanitised echo (`echo`).
+ * a stack, a storage error, the function key or raw caller input beyond a short, sanitised echo (`echo`). An error
+ * about one body field also names it in `target`.
  */
 
 export interface ApiRequest {
@@ -38,6 +39,8 @@ export type ApiErrorCode =
   | 'BadRequest'
   | 'Unauthenticated'
   | 'Forbidden'
+  | 'InvalidField'
+  | 'UnknownField'
   | 'InternalError';
 
 export class ApiError extends Error {
@@ -47,6 +50,8 @@ export class ApiError extends Error {
     message: string,
     /** Extra response headers, e.g. `Allow` on a 405. */
     readonly headers: Record<string, string> = {},
+    /** The body field at fault (`from`, `formats[1]`, `filters.user`), sent as `error.target`. */
+    readonly target?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -55,8 +60,9 @@ export class ApiError extends Error {
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-export function errorResponse(status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): ApiResponse {
-  return { status, jsonBody: { error: { code, message } }, headers: { ...NO_STORE, ...headers } };
+export function errorResponse(status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}, target?: string): ApiResponse {
+  const error = target === undefined ? { code, message } : { code, message, target };
+  return { status, jsonBody: { error }, headers: { ...NO_STORE, ...headers } };
 }
 
 export function json(status: number, body: unknown): ApiResponse {
@@ -71,7 +77,7 @@ export async function handled(run: () => Promise<ApiResponse>, logError: (messag
   try {
     return await run();
   } catch (error) {
-    if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.headers);
+    if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.headers, error.target);
     logError(`Unhandled error in the HTTP API: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return errorResponse(500, 'InternalError', INTERNAL_ERROR_MESSAGE);
   }

@@ -18,6 +18,7 @@ import { STREAMS } from '../streams/catalog';
 import { formatInstant, instantFromDate, parseInstant, Ticks } from '../time/instant';
 import { addIds, EMPTY_ID_DIGEST } from './idSetDigest';
 import { emptyCounts, ExportCounts, ExportJob, JobCheckpoint, JobResult } from './job';
+import { compileExportFilters, CompiledExportFilter } from './filters';
 import { blobBaseName, manifestBlobName } from './jobIds';
 import type { Logger } from './logger';
 import { buildManifest, writeManifest } from './manifest';
@@ -55,6 +56,8 @@ export class ExportSession {
   private readonly start: Ticks;
   private readonly end: Ticks;
   private readonly counts: ExportCounts;
+  /** An on-demand export's filters: Graph's part goes into each query, the record test runs on every page. */
+  private readonly filter?: CompiledExportFilter;
   private readonly files: OutputFiles;
   private readonly startedAt: string;
   private checkpoint: JobCheckpoint;
@@ -68,6 +71,7 @@ export class ExportSession {
     private readonly deps: SessionDeps,
   ) {
     this.stream = STREAMS[job.stream];
+    this.filter = job.filters && Object.keys(job.filters).length > 0 ? compileExportFilters(job.stream, job.filters) : undefined;
     this.start = parseInstant(job.windowStart);
     this.end = parseInstant(job.windowEnd);
     this.checkpoint = job.checkpoint ?? {
@@ -137,7 +141,7 @@ export class ExportSession {
           this.counts.pages++;
           this.counts.requests += page.attempts;
           this.counts.throttled += page.throttled;
-          sieve.accept(page.records);
+          sieve.accept(this.matching(page.records));
           this.deps.faultPoint?.('afterPage');
           if (sieve.openGroupSize() >= MAX_OPEN_GROUP) sieve.splitOpenGroup();
           this.write(sieve.takeReady());
@@ -170,6 +174,17 @@ export class ExportSession {
         await this.flushAndCheckpoint(sieve);
       }
     }
+  }
+
+  /**
+   * The records of a page that match the export's filters. Applied before the sieve, so each published version of a
+   * record is judged as Graph judges it for the `$filter` part: the last matching version is the one written.
+   */
+  private matching(records: GraphRecord[]): GraphRecord[] {
+    if (!this.filter) return records;
+    const kept = records.filter((record) => this.filter?.matches(record));
+    if (kept.length < records.length) this.counts.filteredOut = (this.counts.filteredOut ?? 0) + records.length - kept.length;
+    return kept;
   }
 
   private write(records: GraphRecord[]): void {
@@ -230,6 +245,7 @@ export class ExportSession {
       job: this.job,
       stream: this.stream,
       firstUrl: this.listUrl(this.end),
+      filter: this.filter,
       files,
       counts,
       truncation: this.checkpoint.truncation,
@@ -248,7 +264,7 @@ export class ExportSession {
       start: this.start,
       end,
       pageSize: this.deps.config.graph.pageSize,
-      extraFilter: this.job.filter,
+      extraFilter: this.filter?.graphFilter,
     });
   }
 

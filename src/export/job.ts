@@ -13,6 +13,7 @@ import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
 import type { StagedFileState } from '../storage/stagedBlobFile';
 import type { TruncationCounts } from '../formats/types';
+import type { ExportFilters } from './filters';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'empty', 'failed', 'outsideRetention'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -31,6 +32,8 @@ export interface ExportCounts {
   /** Graph requests, retries included. */
   requests: number;
   throttled: number;
+  /** Records Graph returned that the export's filters dropped while writing (re-reads after a continuation count again). */
+  filteredOut?: number;
 }
 
 export interface JobCheckpoint {
@@ -101,8 +104,8 @@ export interface ExportJob {
   windowStart: string;
   windowEnd: string;
   formats: FormatId[];
-  /** Extra OData filter of an ad-hoc job (already validated). */
-  filter?: string;
+  /** The admin center's filters of an on-demand export (validated; see src/export/filters). */
+  filters?: ExportFilters;
   status: JobStatus;
   createdAt: string;
   updatedAt: string;

@@ -5,6 +5,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { TruncationCounts } from '../formats/types';
 import type { StreamDefinition } from '../streams/catalog';
+import type { CompiledExportFilter, ExportFilters } from './filters';
 import type { ExportCounts, ExportedFile, ExportJob } from './job';
 import packageJson from '../../package.json';
 
@@ -21,6 +22,9 @@ export interface Manifest {
   revision: number;
   /** A re-check or re-run: the revision this one replaces and how the record count changed. */
   previousRevision: { revision: number; records: number; manifestBlob: string; recordsNow: number } | null;
+  /** An on-demand export's filters as given (normalised), or null. */
+  filters: ExportFilters | null;
+  /** The part of them sent to Graph as `$filter` terms (the rest, and these again, were applied while writing). */
   filter: string | null;
   graph: { version: string; url: string; timeFilter: string };
   formats: string[];
@@ -35,6 +39,7 @@ export interface ManifestInput {
   job: ExportJob;
   stream: StreamDefinition;
   firstUrl: string;
+  filter?: CompiledExportFilter;
   files: ExportedFile[];
   counts: ExportCounts;
   truncation?: TruncationCounts;
@@ -55,7 +60,8 @@ export function buildManifest(input: ManifestInput): Manifest {
     previousRevision: job.previous
       ? { revision: job.previous.revision, records: job.previous.records, manifestBlob: job.previous.manifestBlob, recordsNow: input.counts.records }
       : null,
-    filter: job.filter ?? null,
+    filters: input.filter?.filters ?? null,
+    filter: input.filter?.graphFilter ?? null,
     graph: {
       version: stream.graphVersion,
       url: input.firstUrl,

@@ -1,8 +1,9 @@
 /** HTTP: the exports API (list, show with signed links, download redirect). Logic: src/api/exportsApi.ts. */
-import { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { getRuntime, Runtime } from '../app/runtime';
+import { InvocationContext } from '@azure/functions';
+import type { Runtime } from '../app/runtime';
 import { downloadExportFile, ExportsApiDeps, getExport, listExports, rerunExport } from '../api/exportsApi';
-import { ApiRequest, ApiResponse, handled } from '../api/http';
+import type { ApiRequest, ApiResponse } from '../api/http';
+import { adaptHttp } from './httpAdapter';
 import { jobsQueueOutput, registerHttp } from './registry';
 
 function apiDeps(runtime: Runtime): ExportsApiDeps {
@@ -17,25 +18,8 @@ function apiDeps(runtime: Runtime): ExportsApiDeps {
   };
 }
 
-function toApiRequest(request: HttpRequest): ApiRequest {
-  return {
-    method: request.method,
-    url: request.url,
-    query: request.query,
-    params: request.params,
-    header: (name) => request.headers.get(name),
-    body: async () => Buffer.from(await request.arrayBuffer()),
-  };
-}
-
 function adapt(run: (request: ApiRequest, deps: ExportsApiDeps, context: InvocationContext) => Promise<ApiResponse>) {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    return handled(async () => {
-      const runtime = getRuntime();
-      await runtime.ensureReady();
-      return run(toApiRequest(request), apiDeps(runtime), context);
-    }, (m) => context.error(m));
-  };
+  return adaptHttp((request, runtime, context) => run(request, apiDeps(runtime), context));
 }
 
 export const listExportsHandler = adapt(listExports);

@@ -2,6 +2,9 @@
 import './scheduleExports';
 import './runExportJob';
 import './exportsApi';
+import './adhocExports';
+import './streamsApi';
+import './downloadPage';
 // Last: the catch-all answers what no route above takes.
 import './routeFallback';
 

@@ -4,10 +4,12 @@
  */
 import { odata, TableClient } from '@azure/data-tables';
 import type { FormatId } from '../config';
+import type { ExportFilters } from '../export/filters';
 import type { ExportJob, JobCheckpoint, JobResult, JobStatus, PreviousRevision } from '../export/job';
 import { jobRowKey } from '../export/jobIds';
 import type { StreamId } from '../streams/catalog';
 import { readChunked, writeChunked } from './chunkedProperty';
+import { indexActions, JOB_ROWS_ONLY, JobIndexEntry, JobStatusIndex } from './jobStatusIndex';
 import { isConflict, isNotFound, isPreconditionFailed } from './tableErrors';
 
 export const JOBS_PARTITION = 'jobs';
@@ -39,23 +41,35 @@ export interface JobPage {
 
 type JobEntity = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
+/** How many row versions' statuses are remembered (see `statusAt`). */
+const STATUS_CACHE_SIZE = 4096;
+
 export class JobRepository {
-  constructor(private readonly table: TableClient) {}
+  /** The status index (src/storage/jobStatusIndex.ts), written in the same transactions as the job rows. */
+  readonly index: JobStatusIndex;
+  /** Status of the stored row at each etag this process read or wrote: which index row an update replaces. */
+  private readonly statusByEtag = new Map<string, JobStatus>();
+  private indexBuilt?: Promise<unknown>;
+
+  constructor(private readonly table: TableClient) {
+    this.index = new JobStatusIndex(table, JOBS_PARTITION);
+  }
 
   async get(jobId: string): Promise<ExportJob | undefined> {
     try {
       const entity = await this.table.getEntity<JobEntity>(JOBS_PARTITION, jobRowKey(jobId));
-      return fromEntity(entity);
+      return this.remember(fromEntity(entity));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
   }
 
-  /** Creates the job unless a row with its id exists. True when this call created it. */
+  /** Creates the job (and its index row) unless a row with its id exists. True when this call created it. */
   async insertIfAbsent(job: ExportJob): Promise<boolean> {
+    const rowKey = jobRowKey(job.jobId);
     try {
-      await this.table.createEntity(toEntity(job));
+      await this.table.submitTransaction([['create', toEntity(job)], ...indexActions(JOBS_PARTITION, rowKey, undefined, job)]);
       return true;
     } catch (error) {
       if (isConflict(error)) return false;
@@ -63,20 +77,71 @@ export class JobRepository {
     }
   }
 
-  /** Replaces the row if it still has `job.etag`; returns the job with its new etag. */
+  /** Replaces the row (and its index row) if it still has `job.etag`; returns the job with its new etag. */
   async update(job: ExportJob): Promise<ExportJob> {
     if (!job.etag) throw new Error(`Job ${job.jobId} has no etag: read it before updating`);
+    const rowKey = jobRowKey(job.jobId);
+    const previous = await this.statusAt(job.jobId, job.etag);
+    const write = (from: JobStatus | undefined) =>
+      this.table.submitTransaction([['update', toEntity(job), 'Replace', { etag: job.etag }], ...indexActions(JOBS_PARTITION, rowKey, from, job)]);
+    let response;
     try {
-      const response = await this.table.updateEntity(toEntity(job), 'Replace', { etag: job.etag });
-      return { ...job, etag: response.etag };
+      response = await write(previous);
     } catch (error) {
-      if (isPreconditionFailed(error) || isNotFound(error)) throw new JobConcurrencyError(job.jobId);
-      throw error;
+      if (isPreconditionFailed(error)) throw new JobConcurrencyError(job.jobId);
+      if (!isNotFound(error)) throw error;
+      // The job row is gone or changed, or the old index row is missing (a row the one-off index build had not seen).
+      if ((await this.get(job.jobId))?.etag !== job.etag) throw new JobConcurrencyError(job.jobId);
+      try {
+        response = await write(undefined);
+      } catch (retryError) {
+        if (isPreconditionFailed(retryError) || isNotFound(retryError)) throw new JobConcurrencyError(job.jobId);
+        throw retryError;
+      }
     }
+    const etag = response.subResponses.find((r) => r.rowKey === rowKey)?.etag ?? response.subResponses[0]?.etag;
+    return this.remember({ ...job, etag });
+  }
+
+  /** Jobs of one status (and stream) through the status index: only unsettled statuses are indexed. */
+  async *indexEntries(status: JobStatus, stream?: StreamId): AsyncIterable<JobIndexEntry> {
+    await this.ensureIndex();
+    yield* this.index.entries(status, stream);
+  }
+
+  /** Indexes rows written before the index existed, once per table (a marker row records it). */
+  ensureIndex(): Promise<unknown> {
+    this.indexBuilt ??= this.index.ensureBuilt(() => this.scanJobs()).catch((error: unknown) => {
+      this.indexBuilt = undefined;
+      throw error;
+    });
+    return this.indexBuilt;
+  }
+
+  /** The stored status at `etag`: remembered from the read that produced it, else read again. */
+  private async statusAt(jobId: string, etag: string): Promise<JobStatus> {
+    const known = this.statusByEtag.get(etag);
+    if (known) return known;
+    const stored = await this.get(jobId);
+    if (!stored || stored.etag !== etag) throw new JobConcurrencyError(jobId);
+    return stored.status;
+  }
+
+  private remember(job: ExportJob): ExportJob {
+    if (job.etag) {
+      if (this.statusByEtag.size >= STATUS_CACHE_SIZE) this.statusByEtag.delete(this.statusByEtag.keys().next().value as string);
+      this.statusByEtag.set(job.etag, job.status);
+    }
+    return job;
+  }
+
+  private async *scanJobs(): AsyncIterable<ExportJob> {
+    const filter = odata`PartitionKey eq ${JOBS_PARTITION}` + ` and ${JOB_ROWS_ONLY}`;
+    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) yield fromEntity(entity);
   }
 
   async list(query: JobListQuery): Promise<JobPage> {
-    const clauses = [odata`PartitionKey eq ${JOBS_PARTITION}`];
+    const clauses = [odata`PartitionKey eq ${JOBS_PARTITION}`, JOB_ROWS_ONLY];
     if (query.stream) clauses.push(odata`stream eq ${query.stream}`);
     if (query.status) clauses.push(odata`status eq ${query.status}`);
     if (query.kind) clauses.push(odata`kind eq ${query.kind}`);
@@ -88,7 +153,7 @@ export class JobRepository {
     const first = await pages.next();
     if (first.done || !first.value) return { jobs: [] };
     const page = first.value as unknown as Array<JobEntity & { etag?: string }> & { continuationToken?: string };
-    return { jobs: page.map(fromEntity), continuationToken: page.continuationToken };
+    return { jobs: page.map((entity) => this.remember(fromEntity(entity))), continuationToken: page.continuationToken };
   }
 
   /** Every job, newest window first (verification tools and tests). */
@@ -103,27 +168,37 @@ export class JobRepository {
     return jobs;
   }
 
-  /** Jobs that are queued or running: what the planner's sweep inspects. */
-  async *listActive(): AsyncIterable<ExportJob> {
-    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and (status eq ${'queued'} or status eq ${'running'})`;
-    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
-      yield fromEntity(entity);
-    }
+  /**
+   * Jobs that are queued or running: what the planner's sweep inspects. Read through the status index, so the cost
+   * follows the number of active jobs, not of all jobs; `isCandidate` skips entries without reading their job row.
+   */
+  async *listActive(isCandidate: (entry: JobIndexEntry) => boolean = () => true): AsyncIterable<ExportJob> {
+    for (const status of ['queued', 'running'] as const) yield* this.jobsOf(status, undefined, isCandidate);
   }
 
   /** Exported windows of a stream that the re-check pass has not looked at, with window end in [from, to). */
   async *listRecheckCandidates(stream: StreamId, fromEnd: string, toEnd: string): AsyncIterable<ExportJob> {
-    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and kind eq ${'scheduled'} and rechecked eq ${false} and (status eq ${'succeeded'} or status eq ${'empty'}) and windowEnd ge ${fromEnd} and windowEnd lt ${toEnd}`;
+    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and kind eq ${'scheduled'} and rechecked eq ${false} and (status eq ${'succeeded'} or status eq ${'empty'}) and windowEnd ge ${fromEnd} and windowEnd lt ${toEnd}` + ` and ${JOB_ROWS_ONLY}`;
     for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
-      yield fromEntity(entity);
+      yield this.remember(fromEntity(entity));
     }
   }
 
   /** Failed jobs of a stream with a given error code (recovery after a licence or permission fix). */
   async *listFailed(stream: StreamId, code: string): AsyncIterable<ExportJob> {
-    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and status eq ${'failed'} and lastErrorCode eq ${code}`;
-    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
-      yield fromEntity(entity);
+    yield* this.jobsOf('failed', stream, (entry) => entry.lastErrorCode === code);
+  }
+
+  /**
+   * The jobs behind index entries, read one by one. An entry whose job row is gone or has another status (a write
+   * that raced the one-off index build) is removed instead of returned.
+   */
+  private async *jobsOf(status: JobStatus, stream: StreamId | undefined, isCandidate: (entry: JobIndexEntry) => boolean): AsyncIterable<ExportJob> {
+    for await (const entry of this.indexEntries(status, stream)) {
+      if (!isCandidate(entry)) continue;
+      const job = await this.get(entry.jobId);
+      if (job?.status === status) yield job;
+      else await this.index.removeStale(entry, jobRowKey(entry.jobId));
     }
   }
 }
@@ -151,7 +226,7 @@ function toEntity(job: ExportJob): JobEntity {
     rechecked: job.rechecked,
   };
   if (job.previous) entity.previous = JSON.stringify(job.previous);
-  if (job.filter) entity.filter = job.filter;
+  if (job.filters) entity.filters = JSON.stringify(job.filters);
   if (job.leaseOwner) entity.leaseOwner = job.leaseOwner;
   if (job.leaseExpiresAt) entity.leaseExpiresAt = job.leaseExpiresAt;
   if (job.finishedAt) entity.finishedAt = job.finishedAt;
@@ -178,7 +253,7 @@ function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
     windowStart: str('windowStart') ?? '',
     windowEnd: str('windowEnd') ?? '',
     formats: (str('formats') ?? '').split(',').filter(Boolean) as FormatId[],
-    filter: str('filter'),
+    filters: str('filters') ? (JSON.parse(str('filters') as string) as ExportFilters) : undefined,
     status: str('status') as JobStatus,
     createdAt: str('createdAt') ?? '',
     updatedAt: str('updatedAt') ?? '',

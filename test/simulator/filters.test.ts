@@ -101,6 +101,24 @@ describe('filter semantics per endpoint', () => {
     expect(byCategory.records.length).toBe(all.records.filter((r) => r.category === 'GroupManagement').length);
   });
 
+  test("targetResources/any(t: …) selects audits by a target's id (eq) or display name (eq, startswith), ignoring case", async () => {
+    const range = `activityDateTime ge ${START} and activityDateTime le ${END}`;
+    const audits = (filter: string) => getAll(listUrl(sim.url, '/v1.0/auditLogs/directoryAudits', { $filter: `${filter} and ${range}` }));
+    const all = (await audits('activityDateTime ge 2000-01-01T00:00:00Z')).records;
+    const targetsOf = (r: Record<string, unknown>) => r.targetResources as Array<{ id: string; displayName: string | null }>;
+    const id = targetsOf(all[0])[0].id;
+    const byId = await audits(`targetResources/any(t: t/id eq '${id.toUpperCase()}')`);
+    expect(byId.records.map((r) => r.id).sort()).toEqual(all.filter((r) => targetsOf(r).some((t) => t.id === id)).map((r) => r.id).sort());
+    const byName = await audits("targetResources/any(x: startswith(x/displayName, 'group '))");
+    const expected = all.filter((r) => targetsOf(r).some((t) => (t.displayName ?? '').toLowerCase().startsWith('group '))).map((r) => r.id).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(byName.records.map((r) => r.id).sort()).toEqual(expected);
+    for (const bad of ["targetResources/any(t: t/userPrincipalName eq 'a')", "targetResources/any(t: startswith(t/id, 'a'))", "targetResources/any(t: u/id eq 'a')", "additionalDetails/any(t: t/key eq 'a')"]) {
+      const page = await get(listUrl(sim.url, '/v1.0/auditLogs/directoryAudits', { $filter: `${bad} and ${range}` }));
+      expect(page.status).toBe(400);
+    }
+  });
+
   test('provisioning eq/contains on status and action are case sensitive', async () => {
     const range = `activityDateTime gt ${START} and activityDateTime lt ${END}`;
     const all = await getAll(listUrl(sim.url, '/v1.0/auditLogs/provisioning', { $filter: range }));

@@ -1,0 +1,100 @@
+/**
+ * docs/openapi.yaml as a contract the tests hold real responses to, with openapi-backend (Ajv underneath): the
+ * request's method and path must be a documented operation, the status documented for it (explicitly or as
+ * `default`), a JSON body valid against the schema for that status, the content type one the status lists, and the
+ * headers the description marks required (Location on a 202, ETag and the security headers on the page) present and
+ * valid.
+ */
+import { join } from 'node:path';
+import OpenAPIBackend from 'openapi-backend';
+import { SetMatchType } from 'openapi-backend';
+import type { Operation } from 'openapi-backend';
+
+export interface RealResponse {
+  method: string;
+  /** Full URL or path of the request, `/api/...`. */
+  url: string;
+  status: number;
+  /** Response headers, any case. */
+  headers: Record<string, string>;
+  /** Parsed JSON body, or the text of another body. */
+  body?: unknown;
+}
+
+interface ResponseObject {
+  headers?: Record<string, { required?: boolean }>;
+  content?: Record<string, unknown>;
+}
+
+export class OpenApiContract {
+  private constructor(private readonly api: OpenAPIBackend) {}
+
+  static async load(): Promise<OpenApiContract> {
+    const api = new OpenAPIBackend({ definition: join(__dirname, '..', '..', 'docs', 'openapi.yaml'), apiRoot: '/api', strict: true, validate: true });
+    await api.init();
+    return new OpenApiContract(api);
+  }
+
+  /** Every documented operation: operationId, method and path. */
+  operations(): Array<{ operationId: string; method: string; path: string }> {
+    return this.api.router.getOperations().map((op) => ({ operationId: op.operationId as string, method: op.method.toUpperCase(), path: op.path }));
+  }
+
+  /** What is wrong with a real response, or nothing. */
+  problems(response: RealResponse): string[] {
+    const url = new URL(response.url, 'http://localhost');
+    const where = `${response.method} ${url.pathname} → ${response.status}`;
+    const operation = this.api.router.matchOperation({ method: response.method.toLowerCase(), path: url.pathname, headers: {}, query: {} }) as Operation | undefined;
+    if (!operation) return this.fallbackProblems(response, where);
+    const responses = (operation.responses ?? {}) as Record<string, ResponseObject>;
+    const key = [String(response.status), `${Math.floor(response.status / 100)}XX`, 'default'].find((k) => responses[k] !== undefined);
+    if (!key) return [`${where}: status not documented for ${operation.operationId}`];
+    const documented = responses[key];
+    const problems: string[] = [];
+    const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name.toLowerCase(), value]));
+    const contentType = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const mediaTypes = Object.keys(documented.content ?? {});
+    if (mediaTypes.length > 0 && !mediaTypes.includes(contentType)) problems.push(`${where}: content type "${contentType}" is not one of ${mediaTypes.join(', ')}`);
+    if (mediaTypes.length === 0 && response.body !== undefined && response.body !== '' && response.status !== 302 && response.status !== 304) {
+      problems.push(`${where}: a body where the description has none`);
+    }
+    if (contentType === 'application/json' && response.body !== undefined) {
+      const result = this.api.validator.validateResponse(response.body, operation, response.status);
+      for (const error of result.errors ?? []) problems.push(`${where}: body${error.instancePath} ${error.message ?? 'is invalid'}`);
+    }
+    for (const [name, spec] of Object.entries(documented.headers ?? {})) {
+      if (spec.required && headers[name.toLowerCase()] === undefined) problems.push(`${where}: required header ${name} missing`);
+    }
+    const documentedHeaders = Object.fromEntries(Object.keys(documented.headers ?? {}).filter((name) => headers[name.toLowerCase()] !== undefined).map((name) => [name, headers[name.toLowerCase()]]));
+    const headerResult = this.api.validator.validateResponseHeaders(documentedHeaders, operation, { statusCode: response.status, setMatchType: SetMatchType.Superset });
+    for (const error of headerResult.errors ?? []) problems.push(`${where}: header ${error.instancePath} ${error.message ?? 'is invalid'}`);
+    return problems;
+  }
+
+  /**
+   * A request no operation takes is answered by the catch-all route, which the description documents by its error
+   * codes: a 404 `RouteNotFound`, or a 405 `MethodNotAllowed` with `Allow`, in the Error shape.
+   */
+  private fallbackProblems(response: RealResponse, where: string): string[] {
+    const codes = (this.api.definition.components?.schemas?.Error as { properties: { error: { properties: { code: { enum: string[] } } } } }).properties.error.properties.code.enum;
+    const error = (response.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const expected = response.status === 405 ? 'MethodNotAllowed' : response.status === 404 ? 'RouteNotFound' : undefined;
+    const problems: string[] = [];
+    if (!expected) return [`${where}: no operation in docs/openapi.yaml`];
+    if (!error || error.code !== expected || !codes.includes(expected) || typeof error.message !== 'string') problems.push(`${where}: not the catch-all's ${expected} error`);
+    const allow = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'allow');
+    if (expected === 'MethodNotAllowed' && !allow) problems.push(`${where}: 405 without Allow`);
+    return problems;
+  }
+
+  /** Fetches through `fetch` and checks the answer; returns it for the test's own assertions. */
+  async call(base: string, path: string, init: RequestInit = {}): Promise<RealResponse & { problems: string[] }> {
+    const response = await fetch(`${base}${path}`, { redirect: 'manual', ...init });
+    const text = await response.text();
+    const headers = Object.fromEntries(response.headers.entries());
+    let body: unknown = text;
+    if ((headers['content-type'] ?? '').includes('application/json') && text !== '') body = JSON.parse(text) as unknown;
+    const real: RealResponse = { method: init.method ?? 'GET', url: path, status: response.status, headers, body: text === '' ? undefined : body };
+    return { ...real, problems: this.problems(real) };
+  }
+}
