@@ -45,9 +45,10 @@ connection; nothing is written twice.
   --to <time>            end, exclusive, same forms; at most now
   --out <folder>         where the files go (created if missing; one export per folder)
   --format <list>        comma-separated: ${FORMAT_IDS.join(', ')} (default ${DEFAULT_FORMATS.join(',')})
-  --filter <key=value>   narrow the export as the on-demand export API does; repeatable
+  --filter <key=value>   the on-demand export API's filters (user, application, status, ipAddress, …;
+                         docs/http-api.md lists each stream's); repeatable; a trailing * means starts with
   --tenant <id>          the tenant to sign in to (default: AZURE_TENANT_ID, else the credential's own)
-  --no-progress          no progress bar (it is shown only when stderr is a terminal anyway)
+  --no-progress          no progress line (on a terminal it is redrawn in place, otherwise written every 30 s)
   -h, --help             this text
   --version              the exporter's version
 

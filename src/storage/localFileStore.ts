@@ -11,6 +11,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { ExportFileStore } from '../export/fileStore';
 import { StagedFile, type BlockSink, type CommitHeaders, type StagedBlock, type StagedFileState } from './stagedFile';
 
 export const PARTIAL_SUFFIX = '.partial';
@@ -117,7 +118,7 @@ export async function writeFileAtomically(root: string, name: string, data: Uint
 }
 
 /** The files of exports kept under one local folder. */
-export class LocalFileStore {
+export class LocalFileStore implements ExportFileStore {
   constructor(readonly root: string) {}
 
   openFile(state: StagedFileState, epoch: number): StagedFile {
