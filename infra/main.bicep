@@ -133,10 +133,28 @@ param exportsArchiveAfterDays int = 180
 @minValue(1)
 param exportsDeleteAfterDays int = 2555
 
-@description('Time-based immutability (WORM) on the exports container in days; 0 = none. Created Unlocked; locking it later is irreversible.')
-@minValue(0)
+@description('Immutability (WORM) of the exports container: off; unlocked (a time-based policy that can still be shortened or removed); locked (irreversible: nobody can delete or overwrite an export, nor delete the account or resource group, before it is exportsImmutabilityDays old; azd locks it after provisioning, docs/deploy.md).')
+@allowed([
+  'off'
+  'unlocked'
+  'locked'
+])
+param exportsImmutability string = 'off'
+
+@description('Days an export stays immutable when exportsImmutability is not off (default 7 years).')
+@minValue(1)
 @maxValue(146000)
-param exportsImmutabilityDays int = 0
+param exportsImmutabilityDays int = 2555
+
+@description('Days a deleted blob or container, or an overwritten blob\'s previous version, stays recoverable (soft delete and versioning).')
+@minValue(1)
+@maxValue(365)
+param blobSoftDeleteDays int = 14
+
+@description('LINK_AUDIT_RETENTION_DAYS: days the linkaudit table keeps its rows (one per download link handed out); 0 = for ever.')
+@minValue(0)
+@maxValue(3650)
+param linkAuditRetentionDays int = 365
 
 // ---------- Monitoring and alerts ----------
 
@@ -255,6 +273,8 @@ module storage 'app/storage.bicep' = {
     archiveAfterDays: exportsArchiveAfterDays
     deleteAfterDays: exportsDeleteAfterDays
     immutabilityDays: exportsImmutabilityDays
+    immutability: exportsImmutability
+    softDeleteDays: blobSoftDeleteDays
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
@@ -266,11 +286,23 @@ module rbac 'app/rbac.bicep' = {
     storageAccountName: storageAccountName
     applicationInsightsName: applicationInsightsName
     identityName: identityName
+    hostContainerNames: storage.outputs.hostContainerNames
+    deploymentContainerName: deploymentContainerName
+    exportsContainerName: exportsContainerName
+    queueNames: [
+      storage.outputs.jobsQueueName
+      storage.outputs.poisonQueueName
+    ]
+    stateTableNames: [
+      jobsTableName
+      streamsTableName
+      graphBudgetTableName
+    ]
+    linkAuditTableName: linkAuditTableName
   }
+  // The storage outputs order it after storage (which waits for monitoring); the identity must exist too.
   dependsOn: [
     identity
-    storage
-    monitoring
   ]
 }
 
@@ -309,6 +341,7 @@ module api 'app/api.bicep' = {
     streamProvisioningEnabled: streamProvisioningEnabled
     apiClientId: apiClientId
     graphBaseUrl: effectiveGraphBaseUrl
+    linkAuditRetentionDays: linkAuditRetentionDays
   }
   // The containers, queues and tables exist and the roles are granted before the host first starts.
   dependsOn: [
@@ -346,3 +379,6 @@ output AZURE_EXPORTS_CONTAINER string = storage.outputs.exportsContainerName
 output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+// Read by infra/scripts/lock-exports-immutability.sh, which azd runs after every provisioning (azure.yaml hooks).
+output EXPORTS_IMMUTABILITY string = exportsImmutability
+output EXPORTS_IMMUTABILITY_DAYS int = exportsImmutabilityDays

@@ -69,6 +69,8 @@ export interface AppConfig {
   formats: FormatId[];
   csvNeutralizeFormulas: boolean;
   linkExpiryMinutes: number;
+  /** Days the link audit keeps its rows; 0 = for ever. */
+  linkAuditRetentionDays: number;
   worker: {
     timeBudgetSeconds: number;
     leaseSeconds: number;
@@ -227,6 +229,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     formats,
     csvNeutralizeFormulas: read(env, 'CSV_NEUTRALIZE_FORMULAS', boolSetting, 'true'),
     linkExpiryMinutes: read(env, 'LINK_EXPIRY_MINUTES', intSetting(1, 60), '15'),
+    linkAuditRetentionDays: read(env, 'LINK_AUDIT_RETENTION_DAYS', intSetting(0, 3650), '365'),
     worker: {
       timeBudgetSeconds,
       leaseSeconds,
@@ -329,6 +332,7 @@ export function configSettingNames(): string[] {
     'EXPORT_FORMATS',
     'CSV_NEUTRALIZE_FORMULAS',
     'LINK_EXPIRY_MINUTES',
+    'LINK_AUDIT_RETENTION_DAYS',
     'WORKER_TIME_BUDGET_SECONDS',
     'JOB_LEASE_SECONDS',
     'STALE_QUEUED_MINUTES',

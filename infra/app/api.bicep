@@ -94,6 +94,9 @@ param streamProvisioningEnabled bool
 @description('Application (client) id of the Entra app registration that protects the HTTP API; empty = function keys only.')
 param apiClientId string
 
+@description('LINK_AUDIT_RETENTION_DAYS: days the linkaudit table keeps its rows; 0 = for ever.')
+param linkAuditRetentionDays int
+
 var authEnabled = !empty(apiClientId)
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
@@ -187,6 +190,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'ENTRA_RETENTION_DAYS', value: string(entraRetentionDays) }
         { name: 'EXPORT_FORMATS', value: exportFormats }
         { name: 'LINK_EXPIRY_MINUTES', value: string(linkExpiryMinutes) }
+        { name: 'LINK_AUDIT_RETENTION_DAYS', value: string(linkAuditRetentionDays) }
         { name: 'WORKER_TIME_BUDGET_SECONDS', value: string(workerTimeBudgetSeconds) }
         { name: 'RECHECK_ENABLED', value: recheckEnabled ? 'true' : 'false' }
         { name: 'STREAM_AUDIT_ENABLED', value: streamAuditEnabled ? 'true' : 'false' }
@@ -200,6 +204,24 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'API_AUTHENTICATION', value: authEnabled ? 'appService' : 'functionKey' }
       ]
     }
+  }
+}
+
+// No FTP and no basic-auth (user name and password) publishing to the SCM site: deployments authenticate with Entra
+// ID (azd, `az functionapp deployment`), so no long-lived publishing password exists that could push code.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
   }
 }
 

@@ -41,13 +41,32 @@ param archiveAfterDays int
 @description('Days after the last write before an export is deleted.')
 param deleteAfterDays int
 
-@description('Days of time-based immutability (WORM) on the exports container; 0 = no immutability policy.')
+@description('Days of time-based immutability (WORM) on the exports container, when immutability is not off.')
 param immutabilityDays int
 
-@description('Log Analytics workspace that receives the queue service write logs (poison-queue alert).')
+@description('Immutability of the exports container: off, unlocked (the template creates the policy), or locked (the policy is created and locked by infra/scripts/lock-exports-immutability.sh, which azd runs after provisioning; the template then leaves it alone).')
+@allowed([
+  'off'
+  'unlocked'
+  'locked'
+])
+param immutability string
+
+@description('Days a deleted blob, an overwritten blob\'s previous version or a deleted container can be recovered.')
+@minValue(1)
+@maxValue(365)
+param softDeleteDays int
+
+@description('Log Analytics workspace that receives the queue service write logs (poison-queue alert) and the blob read and delete logs (download audit).')
 param logAnalyticsWorkspaceId string
 
 var poisonQueueName = '${jobsQueueName}-poison'
+// The Functions host's own containers (keys, timer schedule state, singleton locks). Created here so that the app's
+// blob role can be scoped to them instead of the whole account.
+var hostContainerNames = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
@@ -78,17 +97,29 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01'
   parent: account
   name: 'default'
   properties: {
-    // Recovers exports deleted by mistake (not by the lifecycle rule, which deletes on purpose) for a week.
+    // Recoverable storage: an overwritten blob keeps its previous version and a deleted blob or container stays
+    // recoverable for softDeleteDays (not after the lifecycle rule's deletion at the end of retention, which is on purpose).
+    isVersioningEnabled: true
     deleteRetentionPolicy: {
       enabled: true
-      days: 7
+      days: softDeleteDays
     }
     containerDeleteRetentionPolicy: {
       enabled: true
-      days: 7
+      days: softDeleteDays
     }
   }
 }
+
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = [
+  for containerName in hostContainerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
 
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
@@ -106,10 +137,11 @@ resource exportsContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
   }
 }
 
-// Created Unlocked: it can still be shortened or removed. Locking it (portal or `az storage container
+// Created Unlocked: it can still be shortened or removed. Locking it (immutability = 'locked', or `az storage container
 // immutability-policy lock`) is a separate, irreversible step: no blob can then be deleted or overwritten, nor the
-// account or resource group deleted, until every blob is older than the period.
-resource exportsImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = if (immutabilityDays > 0) {
+// account or resource group deleted, until every blob is older than the period. A locked policy cannot be written by
+// a deployment any more, so with 'locked' the template leaves the policy to the lock script.
+resource exportsImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = if (immutability == 'unlocked') {
   parent: exportsContainer
   name: 'default'
   properties: {
@@ -156,13 +188,33 @@ var tierActions = union(
 )
 
 // Exports are written once and read rarely: move them to cheaper tiers as they age and delete them after the
-// retention period. Only the exports container is touched (the prefix starts with the container name).
+// retention period. Only the exports container is touched (the prefix starts with the container name). Previous
+// versions of any blob (the host rewrites its timer state every few minutes) are kept as long as soft delete.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
   parent: account
   name: 'default'
   properties: {
     policy: {
       rules: [
+        {
+          name: 'previous-versions'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+            }
+            actions: {
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: softDeleteDays
+                }
+              }
+            }
+          }
+        }
         {
           name: 'exports-tiering-and-retention'
           enabled: true
@@ -206,6 +258,27 @@ resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-prev
   }
 }
 
+// Reads and deletes of blobs go to Log Analytics (StorageBlobLogs): every download through a signed link is a
+// GetBlob authenticated by a user delegation SAS, recorded with the caller's IP address, so downloads are audited by the
+// platform, not only the minting of links (linkaudit). Writes (the host's lease renewals) are not logged.
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'blob-reads-to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'StorageRead'
+        enabled: true
+      }
+      {
+        category: 'StorageDelete'
+        enabled: true
+      }
+    ]
+  }
+}
+
 output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
@@ -213,6 +286,7 @@ output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table
 output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainer.name}'
 output exportsContainerName string = exportsContainer.name
+output hostContainerNames array = [for (containerName, i) in hostContainerNames: hostContainers[i].name]
 output jobsQueueName string = jobsQueue.name
 output poisonQueueName string = poisonQueue.name
 output tableNames array = [for (tableName, i) in tableNames: tables[i].name]

@@ -5,6 +5,7 @@ import './exportsApi';
 import './adhocExports';
 import './streamsApi';
 import './downloadPage';
+import './purgeLinkAudit';
 // Last: the catch-all answers what no route above takes.
 import './routeFallback';
 

@@ -2,9 +2,11 @@
  * Creates the container, tables and queues the app needs if they are missing. Safe to run from several
  * instances at once: "already exists" is success, and a resource that is still being deleted (409
  * `...BeingDeleted`, which lasts up to a minute in Azure) is retried until it can be created again.
+ * In Azure the template creates all of them and the app's roles are scoped to each one (infra/app/rbac.bicep), which
+ * may not include creating it: a 403 there means "not ours to create", and the first real use reports one missing.
  */
 import type { StorageClients } from './clients';
-import { errorCodeOf, isConflict } from './tableErrors';
+import { errorCodeOf, isConflict, statusCodeOf } from './tableErrors';
 
 export interface EnsureStorageOptions {
   /** How long to keep retrying a resource that is being deleted. */
@@ -34,6 +36,7 @@ async function createRetryingWhileBeingDeleted<T>(what: string, create: () => Pr
       await create();
       return;
     } catch (error) {
+      if (statusCodeOf(error) === 403) return;
       if (!isConflict(error)) throw error;
       const code = errorCodeOf(error) ?? '';
       if (/AlreadyExists/i.test(code)) return;

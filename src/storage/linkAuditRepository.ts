@@ -3,7 +3,8 @@
  * auditor reads one day at a time; newest first within a day.
  */
 import { randomBytes } from 'node:crypto';
-import { TableClient } from '@azure/data-tables';
+import { odata, TableClient } from '@azure/data-tables';
+import { isNotFound } from './tableErrors';
 
 export interface LinkAuditEntry {
   issuedAt: Date;
@@ -34,6 +35,27 @@ export class LinkAuditRepository {
       blobName: entry.blobName,
       expiresOn: entry.expiresOn.toISOString(),
     });
+  }
+
+  /**
+   * Deletes every row of the UTC days that ended more than `retentionDays` before `now` (whole partitions, oldest
+   * first). Safe to run from several instances at once. Returns the number of rows deleted.
+   */
+  async purgeOlderThan(now: Date, retentionDays: number): Promise<number> {
+    const cutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - retentionDays)).toISOString().slice(0, 10);
+    const rows = this.table.listEntities<{ partitionKey: string; rowKey: string }>({
+      queryOptions: { filter: odata`PartitionKey lt ${cutoff}`, select: ['PartitionKey', 'RowKey'] },
+    });
+    let deleted = 0;
+    for await (const row of rows) {
+      try {
+        await this.table.deleteEntity(row.partitionKey, row.rowKey);
+        deleted += 1;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return deleted;
   }
 
   async listDay(day: string): Promise<Array<Record<string, unknown>>> {

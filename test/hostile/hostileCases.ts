@@ -280,6 +280,69 @@ export function hostileCases(ctx: CaseContext): HostileCase[] {
   add('encodings', 'query with a fragment', list('limit=0#x'), 400, 'InvalidParameter');
   add('encodings', 'plus-encoded space in a value', list('stream=audit+x'), 400, 'InvalidParameter');
 
+  // ---------- on-demand exports (POST /api/exports) ----------
+  const start = (body: unknown, more: Partial<RawRequest> = {}): RawRequest => post('/api/exports', { ...json(body), ...more });
+  const valid = { stream: 'audit', from: '2026-11-28T06:00:00Z', to: '2026-11-28T09:00:00Z' };
+  const onDemand: Array<[string, RawRequest, number, ApiErrorCode]> = [
+    ['no body', post('/api/exports'), 400, 'InvalidField'],
+    ['an empty object', start({}), 400, 'InvalidField'],
+    ['text/plain', post('/api/exports', { headers: [['Content-Type', 'text/plain']], body: JSON.stringify(valid) }), 415, 'UnsupportedMediaType'],
+    ['no Content-Type', post('/api/exports', { body: JSON.stringify(valid) }), 415, 'UnsupportedMediaType'],
+    ['form-encoded', post('/api/exports', { headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: 'stream=audit' }), 415, 'UnsupportedMediaType'],
+    ['17 KiB of JSON', start({ ...valid, filters: { user: 'a'.repeat(17 * 1024) } }), 413, 'PayloadTooLarge'],
+    ['broken JSON', post('/api/exports', { headers: [['Content-Type', 'application/json']], body: '{"stream":' }), 400, 'InvalidBody'],
+    ['a JSON array', start([valid]), 400, 'InvalidBody'],
+    ['JSON null', start(null), 400, 'InvalidBody'],
+    ['invalid UTF-8', post('/api/exports', { headers: [['Content-Type', 'application/json']], body: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) }), 400, 'InvalidBody'],
+    ['deeply nested JSON', post('/api/exports', { headers: [['Content-Type', 'application/json']], body: `${'['.repeat(8000)}${']'.repeat(8000)}` }), 400, 'InvalidBody'],
+    ['an unknown field', start({ ...valid, priority: 'high' }), 400, 'UnknownField'],
+    ['a __proto__ field', post('/api/exports', { headers: [['Content-Type', 'application/json']], body: '{"stream":"audit","from":"2026-11-28T06:00:00Z","to":"2026-11-28T09:00:00Z","__proto__":{"admin":true}}' }), 400, 'UnknownField'],
+    ['an unknown stream', start({ ...valid, stream: 'everything' }), 400, 'InvalidField'],
+    ['a stream OData injection', start({ ...valid, stream: "audit' or 1 eq 1" }), 400, 'InvalidField'],
+    ['from on 30 February', start({ ...valid, from: '2026-02-30T00:00:00Z' }), 400, 'InvalidField'],
+    ['from hour 25', start({ ...valid, from: '2026-11-28T25:00:00Z' }), 400, 'InvalidField'],
+    ['to offset +25:00', start({ ...valid, to: '2026-11-28T09:00:00+25:00' }), 400, 'InvalidField'],
+    ['from as a number', start({ ...valid, from: 1764309600 }), 400, 'InvalidField'],
+    ['to before from', start({ ...valid, from: valid.to, to: valid.from }), 400, 'InvalidField'],
+    ['an empty range', start({ ...valid, to: valid.from }), 400, 'InvalidField'],
+    ['to in the future', start({ ...valid, to: '2099-01-01T00:00:00Z' }), 400, 'InvalidField'],
+    ['from beyond retention', start({ ...valid, from: '2020-01-01T00:00:00Z' }), 400, 'InvalidField'],
+    ['filters as an array', start({ ...valid, filters: ['user'] }), 400, 'InvalidField'],
+    ['filters as a string', start({ ...valid, filters: "category eq 'x'" }), 400, 'InvalidField'],
+    ['an unknown filter', start({ ...valid, filters: { $filter: 'true' } }), 400, 'UnknownField'],
+    ['a filter of another stream', start({ ...valid, filters: { identity: 'ana' } }), 400, 'UnknownField'],
+    ['a filter value that is an object', start({ ...valid, filters: { user: { $ne: '' } } }), 400, 'InvalidField'],
+    ['a filter value of 5000 characters', start({ ...valid, filters: { category: 'x'.repeat(5000) } }), 400, 'InvalidField'],
+    ['formats empty', start({ ...valid, formats: [] }), 400, 'InvalidField'],
+    ['formats unknown', start({ ...valid, formats: ['xml'] }), 400, 'InvalidField'],
+    ['formats twice', start({ ...valid, formats: ['csv', 'csv'] }), 400, 'InvalidField'],
+    ['formats as a string', start({ ...valid, formats: 'csv' }), 400, 'InvalidField'],
+    ['a query parameter', { ...start(valid), target: '/api/exports?dryRun=true' }, 400, 'UnknownParameter'],
+  ];
+  for (const [name, request, status, code] of onDemand) add('on-demand exports', name, request, status, code);
+
+  // ---------- stream health and the download page ----------
+  add('streams and page', 'stream health: unknown parameter', get('/api/streams?stream=audit'), 400, 'UnknownParameter');
+  add('streams and page', 'stream health: OData in a parameter name', get("/api/streams?$filter=stream%20eq%20'audit'"), 400, 'UnknownParameter');
+  add('streams and page', 'stream health: extra segment', get('/api/streams/audit'), 404, 'RouteNotFound');
+  add('streams and page', 'page: unknown parameter', get('/api/ui?debug=1'), 400, 'UnknownParameter');
+  const pageAssets: Array<[string, string]> = [
+    ['an unknown asset', 'nope.js'],
+    ['encoded traversal to package.json', '..%2F..%2F..%2Fpackage.json'],
+    ['encoded traversal to local settings', '..%2F..%2F..%2F..%2Flocal.settings.json'],
+    ['double-encoded traversal', '%252e%252e%252fpackage.json'],
+    ['backslash traversal', '..%5C..%5Cpackage.json'],
+    ['the page module beside the assets', '..%2FdownloadPage.js'],
+    ['an asset in capitals', 'APP.JS'],
+    ['an asset with a NUL', 'app.js%00.html'],
+    ['an asset with a query in its name', 'app.js%3Fx=1'],
+    ['a nested path', 'assets/app.js'],
+    ['a dot file', '.env'],
+    ['a 500-character name', `${'a'.repeat(500)}.js`],
+  ];
+  for (const [name, assetPath] of pageAssets) add('streams and page', `page: ${name}`, get(`/api/ui/${assetPath}`), 404, 'RouteNotFound');
+  add('streams and page', 'page: dot segments leave the page for another route', get('/api/ui/../exports/x'), 400, 'InvalidJobId');
+
   // ---------- principals (App Service Authentication on) ----------
   const malformed: Array<[string, string]> = [
     ['not base64', '%%%'],
@@ -298,19 +361,24 @@ export function hostileCases(ctx: CaseContext): HostileCase[] {
     ['show', get(`/api/exports/${done}`)],
     ['download', get(`/api/exports/${done}/files/${fileKey}`)],
     ['rerun', post(`/api/exports/${done}/rerun`)],
+    ['on-demand export', start(valid)],
+    ['stream health', get('/api/streams')],
+    ['download page', get('/api/ui')],
   ];
   for (const [route, request] of signedInRoutes) {
     add('principals', `${route}: not signed in`, request, 401, 'Unauthenticated', { mode: 'signedIn' });
     for (const [name, header] of malformed) {
-      add('principals', `${route}: principal ${name}`, { ...request, headers: [['X-MS-CLIENT-PRINCIPAL', header]] }, 401, 'Unauthenticated', { mode: 'signedIn' });
+      add('principals', `${route}: principal ${name}`, { ...request, headers: [...(request.headers ?? []), ['X-MS-CLIENT-PRINCIPAL', header]] }, 401, 'Unauthenticated', { mode: 'signedIn' });
     }
-    add('principals', `${route}: signed in without any role`, { ...request, headers: [['X-MS-CLIENT-PRINCIPAL', principalWith([])]] }, 403, 'Forbidden', { mode: 'signedIn' });
+    add('principals', `${route}: signed in without any role`, { ...request, headers: [...(request.headers ?? []), ['X-MS-CLIENT-PRINCIPAL', principalWith([])]] }, 403, 'Forbidden', { mode: 'signedIn' });
   }
-  for (const [route, request] of signedInRoutes.slice(0, 3)) {
-    add('principals', `${route}: only ${ROLE_RUN}`, { ...request, headers: [['X-MS-CLIENT-PRINCIPAL', principalWith([ROLE_RUN])]] }, 403, 'Forbidden', { mode: 'signedIn' });
+  const runs = new Set(['rerun', 'on-demand export']);
+  for (const [route, request] of signedInRoutes) {
+    const other = runs.has(route) ? ROLE_READ : ROLE_RUN;
+    add('principals', `${route}: only ${other}`, { ...request, headers: [...(request.headers ?? []), ['X-MS-CLIENT-PRINCIPAL', principalWith([other])]] }, 403, 'Forbidden', { mode: 'signedIn' });
   }
-  add('principals', `rerun: only ${ROLE_READ}`, { ...signedInRoutes[3]![1], headers: [['X-MS-CLIENT-PRINCIPAL', principalWith([ROLE_READ])]] }, 403, 'Forbidden', { mode: 'signedIn' });
   add('principals', 'rerun: role in a different case', { ...signedInRoutes[3]![1], headers: [['X-MS-CLIENT-PRINCIPAL', principalWith(['exports.run'])]] }, 403, 'Forbidden', { mode: 'signedIn' });
+  add('principals', 'on-demand export: role with a trailing space', { ...start(valid), headers: [['Content-Type', 'application/json'], ['X-MS-CLIENT-PRINCIPAL', principalWith(['Exports.Run '])]] }, 403, 'Forbidden', { mode: 'signedIn' });
   for (const [name, header] of malformed.slice(0, 5)) {
     add('principals', `platform sign-in without roles: principal ${name}`, get(`/api/exports/${done}/files/${fileKey}`, { headers: [['X-MS-CLIENT-PRINCIPAL', header]] }), 401, 'Unauthenticated', { mode: 'platformOnly' });
   }

@@ -99,3 +99,89 @@ describe('infra/scripts/grant-graph-permissions.sh', () => {
     expect(missing.stderr).toContain('Usage:');
   });
 });
+
+describe('infra/scripts/lock-exports-immutability.sh', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lock-worm-'));
+    // A stand-in for the Azure CLI: answers `show` from FAKE_POLICY ("<state> <etag> <days>", empty = no policy), records every change.
+    writeFileSync(
+      join(dir, 'az'),
+      [
+        '#!/usr/bin/env bash',
+        'args="$*"',
+        'case "$args" in',
+        '  "storage container immutability-policy show"*) [[ -n "$FAKE_POLICY" ]] || exit 3; printf "%s\\t%s\\t%s\\n" $FAKE_POLICY ;;',
+        '  "storage container immutability-policy create"*) echo "$args" >> "$FAKE_LOG"; echo etag-created ;;',
+        '  "storage container immutability-policy lock"*|"storage container immutability-policy extend"*) echo "$args" >> "$FAKE_LOG" ;;',
+        '  *) echo "unexpected az call: $args" >&2; exit 9 ;;',
+        'esac',
+      ].join('\n'),
+    );
+    chmodSync(join(dir, 'az'), 0o755);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const outputs = { EXPORTS_IMMUTABILITY: 'locked', EXPORTS_IMMUTABILITY_DAYS: '2555', AZURE_RESOURCE_GROUP: 'rg-prod', AZURE_STORAGE_ACCOUNT_NAME: 'stabc' };
+  const run = (policy: string, env: Record<string, string> = outputs, args: string[] = []) => {
+    const log = join(dir, 'changes.log');
+    writeFileSync(log, '');
+    const result = spawnSync('bash', [join(ROOT, 'infra', 'scripts', 'lock-exports-immutability.sh'), ...args], {
+      encoding: 'utf8',
+      env: { PATH: `${dir}:${process.env.PATH ?? ''}`, HOME: dir, FAKE_POLICY: policy, FAKE_LOG: log, ...env },
+    });
+    return { ...result, changes: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  };
+  const target = '--resource-group rg-prod --account-name stabc --container-name exports';
+
+  test('does nothing unless the deployment asked for locked immutability', () => {
+    for (const mode of ['off', 'unlocked']) {
+      const result = run('', { ...outputs, EXPORTS_IMMUTABILITY: mode });
+      expect(result.status).toBe(0);
+      expect(result.changes).toEqual([]);
+      expect(result.stdout).toContain('nothing to lock');
+    }
+  });
+
+  test('creates the policy when there is none, then locks it with the new etag', () => {
+    const result = run('');
+    expect(result.status).toBe(0);
+    expect(result.changes).toEqual([
+      `storage container immutability-policy create ${target} --period 2555 --query etag -o tsv`,
+      `storage container immutability-policy lock ${target} --if-match etag-created -o none`,
+    ]);
+  });
+
+  test('locks an unlocked policy of the asked period as it is, and brings another period to the asked one first', () => {
+    expect(run('Unlocked etag-1 2555').changes).toEqual([`storage container immutability-policy lock ${target} --if-match etag-1 -o none`]);
+    expect(run('Unlocked etag-1 400').changes).toEqual([
+      `storage container immutability-policy create ${target} --period 2555 --if-match etag-1 --query etag -o tsv`,
+      `storage container immutability-policy lock ${target} --if-match etag-created -o none`,
+    ]);
+  });
+
+  test('leaves a locked policy alone, or only extends it (a locked period cannot shrink)', () => {
+    const locked = run('Locked etag-2 3000');
+    expect(locked.changes).toEqual([]);
+    expect(locked.stdout).toContain('already locked at 3000 days');
+    expect(run('Locked etag-2 400').changes).toEqual([`storage container immutability-policy extend ${target} --period 2555 --if-match etag-2 -o none`]);
+  });
+
+  test('a dry run changes nothing; missing outputs are a usage error', () => {
+    const dry = run('', outputs, ['--dry-run']);
+    expect(dry.status).toBe(0);
+    expect(dry.changes).toEqual([]);
+    expect(dry.stdout).toContain('LOCK it, irreversibly (dry run)');
+    const missing = run('', { EXPORTS_IMMUTABILITY: 'locked' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('Usage:');
+  });
+});
+
+describe('azd hook', () => {
+  test('azure.yaml runs the lock script after provisioning', () => {
+    const yaml = readFileSync(join(ROOT, 'azure.yaml'), 'utf8');
+    expect(yaml).toMatch(/^hooks:\n(?: {2}#.*\n)* {2}postprovision:\n {4}posix:\n {6}shell: sh\n {6}run: bash infra\/scripts\/lock-exports-immutability\.sh\n/m);
+    expect(compileDeployment().outputs()).toMatchObject({ EXPORTS_IMMUTABILITY: 'off' });
+  });
+});

@@ -78,6 +78,14 @@ describe('app settings hold no secret', () => {
   });
 });
 
+describe('publishing credentials', () => {
+  test('FTP and SCM basic (user name and password) publishing are off: deployments authenticate with Entra ID', () => {
+    const policies = compileDeployment().ofType('Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+    expect(policies.map((p) => p.name.split('/').pop()).sort()).toEqual(['ftp', 'scm']);
+    for (const p of policies) expect(at(p.body, 'properties.allow')).toBe(false);
+  });
+});
+
 describe('App Service Authentication', () => {
   const AUTH = 'Microsoft.Web/sites/config';
 

@@ -16,9 +16,9 @@ describe('storage account', () => {
     expect(at(account.body, 'properties.allowCrossTenantReplication')).toBe(false);
   });
 
-  test('has the deployment package and exports containers, both private', () => {
+  test('has the deployment package, exports and the host\'s containers (so roles can be scoped to them), all private', () => {
     const containers = deployment.ofType(`${STORAGE}/blobServices/containers`);
-    expect(containers.map((c) => c.name.split('/').pop()).sort()).toEqual(['app-package', 'exports']);
+    expect(containers.map((c) => c.name.split('/').pop()).sort()).toEqual(['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets', 'exports']);
     for (const c of containers) expect(at(c.body, 'properties.publicAccess')).toBe('None');
   });
 
@@ -39,12 +39,43 @@ describe('storage account', () => {
   });
 });
 
+describe('recoverable storage', () => {
+  test('blob versioning is on, and deleted blobs and containers stay recoverable for 14 days by default', () => {
+    const blob = compileDeployment().single(`${STORAGE}/blobServices`);
+    expect(at(blob.body, 'properties.isVersioningEnabled')).toBe(true);
+    expect(at(blob.body, 'properties.deleteRetentionPolicy')).toEqual({ enabled: true, days: 14 });
+    expect(at(blob.body, 'properties.containerDeleteRetentionPolicy')).toEqual({ enabled: true, days: 14 });
+  });
+
+  test('previous versions are kept as long as soft delete, then removed by the lifecycle policy', () => {
+    const policy = compileDeployment({ blobSoftDeleteDays: 30 }).single(`${STORAGE}/managementPolicies`);
+    const rules = at(policy.body, 'properties.policy.rules') as Array<{ name: string; definition: unknown }>;
+    const versions = rules.find((r) => r.name === 'previous-versions');
+    expect(at(versions?.definition, 'actions')).toEqual({ version: { delete: { daysAfterCreationGreaterThan: 30 } } });
+    expect(at(compileDeployment({ blobSoftDeleteDays: 30 }).single(`${STORAGE}/blobServices`).body, 'properties.deleteRetentionPolicy.days')).toBe(30);
+  });
+});
+
+describe('download audit', () => {
+  test('blob reads and deletes go to the Log Analytics workspace (every GetBlob through a link is recorded)', () => {
+    const settings = compileDeployment().ofType('Microsoft.Insights/diagnosticSettings');
+    const blob = settings.find((s) => String(s.body.scope).endsWith('/blobServices/default'));
+    expect(blob).toBeDefined();
+    expect(at(blob?.body, 'properties.logs')).toEqual([
+      { category: 'StorageRead', enabled: true },
+      { category: 'StorageDelete', enabled: true },
+    ]);
+    expect(String(at(blob?.body, 'properties.workspaceId'))).toMatch(/workspaceId|Microsoft\.OperationalInsights\/workspaces/);
+  });
+});
+
 describe('exports lifecycle', () => {
   const rule = (params: Record<string, unknown> = {}) => {
     const policy = compileDeployment(params).single('Microsoft.Storage/storageAccounts/managementPolicies');
-    const rules = at(policy.body, 'properties.policy.rules') as { definition: unknown; enabled: boolean }[];
-    expect(rules).toHaveLength(1);
-    return rules[0];
+    const rules = at(policy.body, 'properties.policy.rules') as { name: string; definition: unknown; enabled: boolean }[];
+    const exports = rules.filter((r) => r.name === 'exports-tiering-and-retention');
+    expect(exports).toHaveLength(1);
+    return exports[0];
   };
 
   test('tiers exports to Cool after 30 days, Cold after 90, deletes them after 7 years, and does not archive by default', () => {
@@ -71,14 +102,23 @@ describe('exports immutability', () => {
 
   test('is off by default', () => {
     expect(compileDeployment().ofType(POLICY)).toHaveLength(0);
+    expect(compileDeployment().outputs().EXPORTS_IMMUTABILITY).toBe('off');
   });
 
-  test('creates an unlocked time-based policy on the exports container when a period is given', () => {
-    const policies = compileDeployment({ exportsImmutabilityDays: 400 }).ofType(POLICY);
+  test('unlocked: creates an unlocked time-based policy on the exports container', () => {
+    const policies = compileDeployment({ exportsImmutability: 'unlocked', exportsImmutabilityDays: 400 }).ofType(POLICY);
     expect(policies).toHaveLength(1);
     expect(policies[0].name).toMatch(/\/default\/exports\/default$/);
     expect(at(policies[0].body, 'properties.immutabilityPeriodSinceCreationInDays')).toBe(400);
     // `state` is read-only: the policy is created Unlocked and locking is a separate, deliberate action.
     expect(at(policies[0].body, 'properties.state')).toBeUndefined();
+  });
+
+  test('locked: one parameter; the template leaves the policy to the lock script azd runs after provisioning', () => {
+    const deployment = compileDeployment({ exportsImmutability: 'locked' });
+    // A locked policy cannot be written by a deployment, so a redeployment must not try.
+    expect(deployment.ofType(POLICY)).toHaveLength(0);
+    expect(deployment.outputs()).toMatchObject({ EXPORTS_IMMUTABILITY: 'locked', EXPORTS_IMMUTABILITY_DAYS: 2555 });
+    expect(deployment.parameterDeclaration('exportsImmutability').allowedValues).toEqual(['off', 'unlocked', 'locked']);
   });
 });

@@ -32,6 +32,13 @@ describe('ensureStorage', () => {
     expect(sleeps).toEqual([2000, 2000]);
   });
 
+  it('leaves a resource it may not create to the template (403 under roles scoped to existing resources)', async () => {
+    const forbidden = Object.assign(new Error('AuthorizationPermissionMismatch'), { statusCode: 403, code: 'AuthorizationPermissionMismatch' });
+    const { clients, tableCalls } = scriptedClients([forbidden]);
+    await expect(ensureStorage(clients, names, { sleep: async () => undefined })).resolves.toBeUndefined();
+    expect(tableCalls()).toBe(1);
+  });
+
   it('treats "already exists" as success', async () => {
     const { clients } = scriptedClients([conflict('TableAlreadyExists')]);
     await expect(ensureStorage(clients, names, { sleep: async () => undefined })).resolves.toBeUndefined();
@@ -40,7 +47,7 @@ describe('ensureStorage', () => {
   it('gives up with the resource name once the wait is over, and passes other errors through', async () => {
     const deleting = scriptedClients(Array.from({ length: 10 }, () => conflict('TableBeingDeleted')));
     await expect(ensureStorage(deleting.clients, names, { maxWaitMs: 4000, sleep: async () => undefined })).rejects.toThrow(/table jobs: TableBeingDeleted/);
-    const forbidden = Object.assign(new Error('forbidden'), { statusCode: 403 });
-    await expect(ensureStorage(scriptedClients([forbidden]).clients, names)).rejects.toBe(forbidden);
+    const unavailable = Object.assign(new Error('ServerBusy'), { statusCode: 503 });
+    await expect(ensureStorage(scriptedClients([unavailable]).clients, names)).rejects.toBe(unavailable);
   });
 });
