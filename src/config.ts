@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { STREAM_IDS, STREAMS, StreamId } from './streams/catalog';
 import { ncrontabProblem } from './time/ncrontab';
-import { GLOBAL_GRAPH_CLOUD, graphCloudOf, graphScopeOf, unknownGraphCloudMessage } from './graph/graphClouds';
+import { GLOBAL_GRAPH_CLOUD, graphCloudOf, graphScopeOf, unknownGraphCloudMessage } from './clouds/graphClouds';
 
 export const FORMAT_IDS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'csv', 'csv.gz', 'diag', 'diag.gz'] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
@@ -43,7 +43,7 @@ export interface AppConfig {
   graph: {
     /** A Graph service root (global or national cloud), or the simulator's URL in simulator mode. */
     baseUrl: string;
-    /** `https://{cloud's Graph host}/.default`: the token audience follows the cloud (src/graph/graphClouds.ts). */
+    /** `https://{cloud's Graph host}/.default`: the token audience follows the cloud (src/clouds/graphClouds.ts). */
     scope: string;
     /** The cloud's Entra authority for DefaultAzureCredential; undefined in simulator mode. */
     authorityHost?: string;

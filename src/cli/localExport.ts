@@ -9,7 +9,7 @@ import type { AppConfig } from '../config';
 import { classifyGraphError, GraphRequestError } from '../graph/errors';
 import type { StreamFailure } from './exitCodes';
 import type { GraphClient } from '../graph/graphClient';
-import type { ExportFileStore } from '../export/fileStore';
+import type { ExportFileStore } from '../storage/fileStore';
 import type { FaultPoint } from '../export/exportSession';
 import { ExportSession } from '../export/exportSession';
 import { claim, complete, fail, isTerminal, requeue, saveCheckpoint, yieldForContinuation, type ExportJob, type JobError } from '../export/job';

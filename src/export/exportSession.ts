@@ -23,7 +23,7 @@ import { blobBaseName, manifestBlobName } from './jobIds';
 import type { Logger } from './logger';
 import { buildManifest, writeManifest } from './manifest';
 import { OutputFiles } from './outputFiles';
-import type { ExportFileStore } from './fileStore';
+import type { ExportFileStore } from '../storage/fileStore';
 import { BlobFileStore } from '../storage/blobFileStore';
 import { RecordSieve } from './recordSieve';
 import type { GraphRecord } from '../formats/types';

@@ -2,7 +2,7 @@
  * The manifest written beside every window's files: what was asked of Graph, what was written, and the SHA-256
  * of each file's final bytes (what `sha256sum` prints for the downloaded file).
  */
-import type { ExportFileStore } from './fileStore';
+import type { ExportFileStore } from '../storage/fileStore';
 import type { TruncationCounts } from '../formats/types';
 import type { StreamDefinition } from '../streams/catalog';
 import type { CompiledExportFilter, ExportFilters } from './filters';

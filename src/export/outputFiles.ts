@@ -7,7 +7,7 @@
 import type { EncoderOptions, GraphRecord, PlannedFile, TruncationCounts } from '../formats/types';
 import { downloadFileName, planFiles } from '../formats';
 import { newStagedFileState, type StagedFile, type StagedFileState } from '../storage/stagedFile';
-import type { ExportFileStore } from './fileStore';
+import type { ExportFileStore } from '../storage/fileStore';
 import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
 import type { Ticks } from '../time/instant';

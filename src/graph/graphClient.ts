@@ -29,7 +29,7 @@ import type { AppConfig } from '../config';
 import type { GraphRecord } from '../formats/types';
 import { ATTEMPT_ERROR_CODES, graphAttemptPolicy, PageRequestStates, type PageRequestState } from './attemptPolicy';
 import { createGraphCredential } from './credentials';
-import { GLOBAL_GRAPH_CLOUD, graphCloudOf, graphScopeOf } from './graphClouds';
+import { GLOBAL_GRAPH_CLOUD, graphCloudOf, graphScopeOf } from '../clouds/graphClouds';
 import { GraphRequestError, parseGraphErrorBody, type ClientErrorCode } from './errors';
 import type { GraphClientEvent } from './graphClientEvents';
 import { createRequestBudget, type RequestBudget } from './budget';

@@ -1,6 +1,6 @@
 /** The export files of the function app: block blobs in the exports container (see StagedBlobFile). */
 import type { ContainerClient } from '@azure/storage-blob';
-import type { ExportFileStore } from '../export/fileStore';
+import type { ExportFileStore } from './fileStore';
 import { StagedBlobFile } from './stagedBlobFile';
 import type { StagedFile, StagedFileState } from './stagedFile';
 

@@ -11,7 +11,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { ExportFileStore } from '../export/fileStore';
+import type { ExportFileStore } from './fileStore';
 import { StagedFile, type BlockSink, type CommitHeaders, type StagedBlock, type StagedFileState } from './stagedFile';
 
 export const PARTIAL_SUFFIX = '.partial';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { AppConfig, configSettingNames, loadConfig } from '../../src/config';
 import { STORAGE_CONNECTION } from '../../src/functions/registry';
 import { STREAM_IDS } from '../../src/streams/catalog';
-import { GRAPH_CLOUDS } from '../../src/graph/graphClouds';
+import { GRAPH_CLOUDS } from '../../src/clouds/graphClouds';
 import { Unresolved } from './support/armExpression';
 import { AppSetting, compileDeployment, functionAppSettings } from './support/armTemplate';
 

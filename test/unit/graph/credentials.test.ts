@@ -1,7 +1,7 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { loadConfig } from '../../../src/config';
 import { createGraphCredential, defaultCredentialOptions, SIMULATOR_DEFAULT_APP_ID, SimulatorCredential } from '../../../src/graph/credentials';
-import { GLOBAL_GRAPH_CLOUD, graphScopeOf } from '../../../src/graph/graphClouds';
+import { GLOBAL_GRAPH_CLOUD, graphScopeOf } from '../../../src/clouds/graphClouds';
 
 const GRAPH_SCOPE = graphScopeOf(GLOBAL_GRAPH_CLOUD);
 

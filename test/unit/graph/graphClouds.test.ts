@@ -2,7 +2,7 @@ import { createHttpHeaders, type HttpClient, type PipelineRequest } from '@azure
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { ConfigError, loadConfig } from '../../../src/config';
 import { createGraphClient } from '../../../src/graph/graphClient';
-import { graphCloudOf, graphScopeOf, GRAPH_CLOUDS } from '../../../src/graph/graphClouds';
+import { graphCloudOf, graphScopeOf, GRAPH_CLOUDS } from '../../../src/clouds/graphClouds';
 import { TokenBucketRateLimiter } from '../../../src/graph/budget';
 
 const storage = { AzureWebJobsStorage: 'UseDevelopmentStorage=true' };

@@ -3,7 +3,7 @@
  * command-line export (storage/localFileStore.ts). Both keep the same staged, resumable files (StagedFile), the same
  * names and the same manifest, so an export is the same bytes wherever it is written.
  */
-import type { StagedFile, StagedFileState } from '../storage/stagedFile';
+import type { StagedFile, StagedFileState } from './stagedFile';
 
 export interface ExportFileStore {
   /** The file at its checkpointed state; blocks are written under this lease epoch. */
