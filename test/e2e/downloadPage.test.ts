@@ -38,6 +38,34 @@ async function focused(page: Page): Promise<FocusedElement> {
   });
 }
 
+const CONTRAST_CHECK = `(() => {
+  const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  const parse = (text) => { const m = text.match(/rgba?\\(([^)]+)\\)/); if (!m) return null; const [r, g, b, a = 1] = m[1].split(',').map(Number); return { r, g, b, a }; };
+  const luminance = ({ r, g, b }) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const background = (node) => {
+    for (let el = node; el; el = el.parentElement) {
+      const colour = parse(getComputedStyle(el).backgroundColor);
+      if (colour && colour.a === 1) return colour;
+    }
+    return { r: 255, g: 255, b: 255, a: 1 };
+  };
+  const failures = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const text = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join('');
+    if (!text || el.closest('[hidden]') || el.closest('.visually-hidden')) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none' || parseFloat(style.opacity) < 1) continue;
+    const fg = parse(style.color);
+    const bg = background(el);
+    const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) failures.push(el.tagName + ' "' + text.slice(0, 30) + '" ' + ratio.toFixed(2));
+  }
+  return failures;
+})()`;
+
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const principal = (roles: string[]) =>
   Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'preferred_username', val: 'ana@contoso.example' }, { typ: 'oid', val: '6f1c1d8e-2b7a-4c55-9d1e-0a3b5c7d9e11' }, ...roles.map((val) => ({ typ: 'roles', val }))] })).toString('base64');
@@ -191,6 +219,17 @@ describe('the download page', () => {
     await page.getByText(/must be a GUID/).first().waitFor();
     expect(await form.getByLabel('Correlation ID').getAttribute('aria-invalid')).toBe('true');
     expect((await focused(page)).id).toBe('new-filter-correlationId');
+    await context.close();
+  });
+
+  it('shows every text with at least WCAG AA contrast against its background', async () => {
+    const { context, page } = await openPage();
+    await page.getByRole('table', { name: 'Exports, newest window first' }).getByRole('row').nth(1).getByRole('button').click();
+    await page.getByRole('table', { name: /^Files of export / }).waitFor();
+    // Runs in the page: every element with its own visible text, its colour against the first opaque background up
+    // the tree, as WCAG 2 computes contrast (4.5:1, or 3:1 for large text).
+    const failures = (await page.evaluate(CONTRAST_CHECK)) as string[];
+    expect(failures).toEqual([]);
     await context.close();
   });
 

@@ -14,6 +14,7 @@ import type { ExportJob } from '../../src/export/job';
 import type { HttpFunctionSpec } from '../../src/functions/registry';
 import { azuriteConnectionString } from '../support/azurite';
 import { Harness, startHarness } from '../support/exportHarness';
+import { OpenApiContract } from '../support/openApi';
 import { AuthMode, HostileCase, hostileCases } from './hostileCases';
 import { RawRequest, RawResponse, sendRaw } from './rawHttp';
 
@@ -55,6 +56,7 @@ const AUTH: Record<AuthMode, ApiAuthSettings> = {
 };
 
 let h: Harness;
+let contract: OpenApiContract;
 let host: LocalHost;
 let baseRuntime: Runtime;
 const hostErrors: string[] = [];
@@ -81,6 +83,8 @@ function checkErrorAnswer(request: RawRequest, response: RawResponse): string | 
   if (request.method.toUpperCase() === 'HEAD') return undefined;
   if (response.body.length === 0) tally.emptyBodies += 1;
   const body = JSON.parse(response.body) as { error: { code: string; message: string } };
+  // Every answer, of whichever route, as docs/openapi.yaml describes it.
+  expect(contract.problems({ method: request.method.toUpperCase(), url: request.target, status: response.status, headers: response.headers, body })).toEqual([]);
   expect(Object.keys(body)).toEqual(['error']);
   // `target` names the body field at fault (on-demand exports).
   expect(Object.keys(body.error).filter((k) => k !== 'target').sort()).toEqual(['code', 'message']);
@@ -90,6 +94,7 @@ function checkErrorAnswer(request: RawRequest, response: RawResponse): string | 
 }
 
 beforeAll(async () => {
+  contract = await OpenApiContract.load();
   h = await startHarness({
     nowIso: '2026-11-28T12:00:00Z',
     env: { MAX_WINDOWS_PER_TICK: '1', STREAM_NONINTERACTIVESIGNINS_ENABLED: 'false', STREAM_PROVISIONING_ENABLED: 'false' },

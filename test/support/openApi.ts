@@ -42,9 +42,19 @@ export class OpenApiContract {
 
   /** What is wrong with a real response, or nothing. */
   problems(response: RealResponse): string[] {
-    const url = new URL(response.url, 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(response.url, 'http://localhost');
+    } catch {
+      return this.fallbackProblems(response, `${response.method} ${response.url.slice(0, 80)} → ${response.status}`);
+    }
     const where = `${response.method} ${url.pathname} → ${response.status}`;
-    const operation = this.api.router.matchOperation({ method: response.method.toLowerCase(), path: url.pathname, headers: {}, query: {} }) as Operation | undefined;
+    let operation: Operation | undefined;
+    try {
+      operation = this.api.router.matchOperation({ method: response.method.toLowerCase(), path: url.pathname, headers: {}, query: {} }) as Operation | undefined;
+    } catch {
+      operation = undefined; // a path the router cannot even decode (bad percent-encoding): no operation
+    }
     if (!operation) return this.fallbackProblems(response, where);
     const responses = (operation.responses ?? {}) as Record<string, ResponseObject>;
     const key = [String(response.status), `${Math.floor(response.status / 100)}XX`, 'default'].find((k) => responses[k] !== undefined);
@@ -72,18 +82,24 @@ export class OpenApiContract {
   }
 
   /**
-   * A request no operation takes is answered by the catch-all route, which the description documents by its error
-   * codes: a 404 `RouteNotFound`, or a 405 `MethodNotAllowed` with `Allow`, in the Error shape.
+   * A request no operation takes was answered by the catch-all route (404 `RouteNotFound`, 405 `MethodNotAllowed`
+   * with `Allow`) or refused before any function ran (a malformed request): either way a documented error code in
+   * the Error shape.
    */
   private fallbackProblems(response: RealResponse, where: string): string[] {
     const codes = (this.api.definition.components?.schemas?.Error as { properties: { error: { properties: { code: { enum: string[] } } } } }).properties.error.properties.code.enum;
-    const error = (response.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-    const expected = response.status === 405 ? 'MethodNotAllowed' : response.status === 404 ? 'RouteNotFound' : undefined;
+    if (response.status < 400) return [`${where}: no operation in docs/openapi.yaml`];
     const problems: string[] = [];
-    if (!expected) return [`${where}: no operation in docs/openapi.yaml`];
-    if (!error || error.code !== expected || !codes.includes(expected) || typeof error.message !== 'string') problems.push(`${where}: not the catch-all's ${expected} error`);
-    const allow = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'allow');
-    if (expected === 'MethodNotAllowed' && !allow) problems.push(`${where}: 405 without Allow`);
+    // CONNECT and TRACE never reach a function (the worker cannot represent them): the host refuses them itself.
+    const reachesFunctions = !['CONNECT', 'TRACE'].includes(response.method.toUpperCase());
+    if (response.status === 405 && reachesFunctions && !Object.keys(response.headers).some((name) => name.toLowerCase() === 'allow')) problems.push(`${where}: 405 without Allow`);
+    if (response.method.toUpperCase() === 'HEAD' || response.body === undefined) return problems;
+    const error = (response.body as { error?: { code?: unknown; message?: unknown } }).error;
+    if (!error || typeof error.code !== 'string' || !codes.includes(error.code) || typeof error.message !== 'string') {
+      problems.push(`${where}: not an error of the documented shape and codes`);
+    }
+    if (response.status === 404 && error?.code !== 'RouteNotFound') problems.push(`${where}: an unrouted 404 must be RouteNotFound`);
+    if (response.status === 405 && error?.code !== 'MethodNotAllowed') problems.push(`${where}: a 405 must be MethodNotAllowed`);
     return problems;
   }
 

@@ -4,6 +4,7 @@ import { clear, count, el, minutes, utc } from './dom.js';
 
 /** Minutes beyond a stream's expected lag (its lag setting plus a window) before it counts as behind. */
 const BEHIND_MARGIN_MINUTES = 30;
+const REFRESH_MS = 60_000;
 
 function state(stream) {
   if (!stream.enabled) return ['Disabled', 'neutral', 'Turned off by its STREAM_<ID>_ENABLED setting.'];
@@ -20,8 +21,11 @@ function state(stream) {
 
 export function createHealthPanel({ table, status, refresh, onProblem }) {
   const body = table.querySelector('tbody');
+  let timer;
 
   async function load() {
+    clearTimeout(timer);
+    timer = setTimeout(() => void load(), REFRESH_MS);
     status.textContent = 'Loading stream health…';
     try {
       const { streams, generatedAt } = await api('streams');
