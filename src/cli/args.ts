@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { FORMAT_IDS, type FormatId } from '../config';
 import { STREAM_IDS, type StreamId } from '../streams/catalog';
 import { formatInstant, instantFromDate, parseInstant, type Ticks } from '../time/instant';
+import { filterHelpLines, wrap } from './filterHelp';
 
 export const DEFAULT_FORMATS: readonly FormatId[] = ['jsonl.gz', 'csv'];
 
@@ -40,13 +41,18 @@ Exports Microsoft Entra activity logs of [from, to) from Microsoft Graph into <f
 manifests the exporter writes to Blob storage. Run the same command again to resume after Ctrl+C or a dropped
 connection; nothing is written twice.
 
-  --stream <id|all>      ${STREAM_IDS.join(', ')}, or all; repeat or separate with commas
-  --from <time>          start, inclusive: 2026-11-20T00:00:00Z, 2026-11-20T09:00:00+01:00 or 2026-11-20 (UTC midnight)
+${wrap(`--stream <id|all>      ${STREAM_IDS.join(', ')}, or all; repeat or separate with commas`, '  ', '                         ').join('\n')}
+  --from <time>          start, inclusive: 2026-11-20T00:00:00Z, 2026-11-20T09:00:00+01:00 or 2026-11-20
+                         (UTC midnight)
   --to <time>            end, exclusive, same forms; at most now
   --out <folder>         where the files go (created if missing; one export per folder)
-  --format <list>        comma-separated: ${FORMAT_IDS.join(', ')} (default ${DEFAULT_FORMATS.join(',')})
-  --filter <key=value>   the on-demand export API's filters (user, application, status, ipAddress, …;
-                         docs/http-api.md lists each stream's); repeatable; a trailing * means starts with
+${wrap(`--format <list>        comma-separated: ${FORMAT_IDS.join(', ')} (default ${DEFAULT_FORMATS.join(',')})`, '  ', '                         ').join('\n')}
+  --filter <key=value>   only the records that match, as the on-demand export API filters them; repeatable, all
+                         must match; values ignore case; name=a|b lists a closed filter's values, and name* marks
+                         a filter whose value may end in * (starts with): --filter user=ana@contoso.com,
+                         --filter application=Azure*, --filter status=failure. Each stream's filters:
+${filterHelpLines('                           ').join('\n')}
+                         With several streams every filter must apply to each. Details: docs/http-api.md, Filters.
   --tenant <id>          the tenant to sign in to (default: AZURE_TENANT_ID, else the credential's own)
   --no-progress          no progress line (on a terminal it is redrawn in place, otherwise written every 30 s)
   -h, --help             this text

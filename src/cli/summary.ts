@@ -11,6 +11,7 @@ export function summaryLines(result: LocalExportResult, totals: ProgressTotals, 
       const r = job.result!;
       const extra = [
         r.counts.duplicatesDropped ? `${r.counts.duplicatesDropped.toLocaleString('en')} duplicates dropped` : '',
+        r.counts.filteredOut ? `${r.counts.filteredOut.toLocaleString('en')} read but not matching the filters` : '',
         r.truncation ? 'CSV truncated some audit details (see the manifest)' : '',
       ].filter(Boolean);
       return `${name}  ${job.status.padEnd(9)}  ${r.counts.records.toLocaleString('en').padStart(10)} records  ${String(r.files.length).padStart(2)} file(s)  ${r.manifestBlob}${extra.length ? `  (${extra.join('; ')})` : ''}`;

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../dev/graph-simulator';
-import { STREAM_IDS } from '../../src/streams/catalog';
+import { STREAM_IDS, type StreamId } from '../../src/streams/catalog';
 import { compileExportFilters } from '../../src/export/filters';
 import { checkFolder, folderProblems, listFiles, readManifests } from '../support/localExportVerifier';
 
@@ -166,6 +166,9 @@ describe('entra-export against the Graph simulator', () => {
     expect(filtered.code).toBe(0);
     const [manifest] = await readManifests(out);
     expect(manifest.filters).toEqual({ status: 'failure' });
+    // failure is applied while writing only (Graph has no filter for "any non-zero code but the interrupts").
+    expect(manifest.totals.filteredOut).toBeGreaterThan(0);
+    expect(filtered.stdout).toContain(`${(manifest.totals.filteredOut ?? 0).toLocaleString('en')} read but not matching the filters`);
     const expected = new Set<string>();
     const matches = compileExportFilters('interactiveSignIns', { status: 'failure' });
     for (const record of sim.expectedRecords({ stream: 'interactiveSignIns', start: manifest.window.start, end: manifest.window.end })) {
@@ -174,6 +177,23 @@ describe('entra-export against the Graph simulator', () => {
     const exported = (await readFile(join(out, manifest.files[0].blobName), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
     expect(expected.size).toBeGreaterThan(0);
     expect(exported.sort()).toEqual([...expected].sort());
+
+    // Filters Graph applies ($filter) and the writer checks again, over two streams at once.
+    const apps = join(out, 'apps');
+    const graphSide = await runCli(['--stream', 'interactiveSignIns,nonInteractiveSignIns', '--from', FROM, '--to', TO, '--filter', 'application=Azure*', '--format', 'jsonl', '--out', apps, '--no-progress'], env).done;
+    expect(graphSide.code).toBe(0);
+    const appManifests = await readManifests(apps);
+    expect(appManifests.map((m) => m.stream)).toEqual(['interactiveSignIns', 'nonInteractiveSignIns']);
+    for (const m of appManifests) {
+      expect(m.filters).toEqual({ application: 'Azure*' });
+      expect(m.filter).toContain("startswith(appDisplayName, 'Azure')");
+      const stream = m.stream as StreamId;
+      const want = compileExportFilters(stream, { application: 'Azure*' });
+      const truth = [...sim.expectedRecords({ stream, start: m.window.start, end: m.window.end })].filter((r) => want.matches(r)).map((r) => r.id as string);
+      const ids = (await readFile(join(apps, m.files[0].blobName), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+      expect(truth.length).toBeGreaterThan(0);
+      expect(ids.sort()).toEqual(truth.sort());
+    }
 
     const wrong = await runCli(['--stream', 'audit,provisioning', '--from', FROM, '--to', TO, '--filter', 'user=ana@contoso.com', '--out', out], env).done;
     expect(wrong).toMatchObject({ code: 2, stderr: expect.stringContaining('--filter user: is not a filter of provisioning') });

@@ -1,6 +1,19 @@
 import { parseCommandLine, UsageError, USAGE } from '../../../src/cli/args';
 import { STREAM_IDS } from '../../../src/streams/catalog';
 import { parseInstant } from '../../../src/time/instant';
+import { filterNames } from '../../../src/export/filters';
+import { streamFilterSummary } from '../../../src/cli/filterHelp';
+
+/** A stream's filters as the help shows them, its wrapped lines joined again. */
+const helpFiltersOf = (stream: (typeof STREAM_IDS)[number]) => {
+  const at = USAGE.split('\n').findIndex((line) => new RegExp(`^ +(\\w+, )*${stream}(, \\w+)*: `).test(line));
+  expect(at).toBeGreaterThan(0);
+  const lines = [USAGE.split('\n')[at]];
+  for (const next of USAGE.split('\n').slice(at + 1)) if (/^ {29}\S/.test(next)) lines.push(next); else break;
+  const shown = lines.map((l) => l.trim()).join(' ').replace(/^[\w, ]+?: /, '');
+  expect(shown).toBe(streamFilterSummary(stream));
+  return shown;
+};
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const base = ['--stream', 'audit', '--from', '2026-11-27T00:00:00Z', '--to', '2026-11-28', '--out', './x'];
@@ -35,6 +48,16 @@ describe('entra-export command line', () => {
     expect(parse(['-h', '--stream', 'nope'])).toEqual({ kind: 'help' });
     expect(parse(['--version'])).toEqual({ kind: 'version' });
     expect(USAGE).toContain('Exit codes');
+  });
+
+  it('--help lists each stream\'s filters from the filter module, in lines of at most 118 characters', () => {
+    for (const stream of STREAM_IDS) {
+      for (const name of filterNames(stream)) expect(helpFiltersOf(stream)).toContain(name);
+    }
+    expect(helpFiltersOf('provisioning')).toBe('application*, status=success|failure|skipped|warning, identity*, action=create|update|delete|disable|stagedDelete|other');
+    expect(helpFiltersOf('managedIdentitySignIns')).toBe('application*, status=success|failure|interrupted, correlationId');
+    expect(USAGE).toContain('interactiveSignIns, nonInteractiveSignIns: user*, application*,');
+    expect(USAGE.split('\n').filter((line) => line.length > 118)).toEqual([]);
   });
 
   it.each([
