@@ -63,8 +63,8 @@ param linkExpiryMinutes int = 15
 @maxValue(1440)
 param workerTimeBudgetSeconds int = 1200
 
-@description('RECHECK_ENABLED: re-read settled windows and write a new revision when Graph returns records the first pass missed.')
-param recheckEnabled bool = false
+@description('RECHECK_ENABLED: re-read settled windows (RECHECK_AFTER_HOURS after they end) and write a new revision when Graph returns records the first pass missed or changed ones.')
+param recheckEnabled bool = true
 
 @description('STREAM_AUDIT_ENABLED: export audit logs.')
 param streamAuditEnabled bool = true

@@ -57,6 +57,8 @@ export interface AppConfig {
   schedule: string;
   backfillDays: number;
   retentionDays: number;
+  /** Days before the retention edge at which windows not yet exported are warned about (ExportWindowAtRisk). */
+  retentionWarningDays: number;
   maxWindowsPerTick: number;
   streams: Record<StreamId, StreamSettings>;
   formats: FormatId[];
@@ -74,6 +76,8 @@ export interface AppConfig {
   recheck: {
     enabled: boolean;
     afterHours: number;
+    /** A second re-check, of windows whose first one found late records; 0 = none. */
+    againAfterDays: number;
   };
   api: ApiAuthSettings;
 }
@@ -179,6 +183,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (backfillDays > retentionDays) {
     throw new ConfigError('BACKFILL_DAYS', `is ${backfillDays} but Entra keeps only ${retentionDays} days (ENTRA_RETENTION_DAYS)`);
   }
+  const retentionWarningDays = read(env, 'RETENTION_WARNING_DAYS', intSetting(1, 29), '3');
+  if (retentionWarningDays >= retentionDays) {
+    throw new ConfigError('RETENTION_WARNING_DAYS', `is ${retentionWarningDays} but must be less than ENTRA_RETENTION_DAYS (${retentionDays})`);
+  }
   const timeBudgetSeconds = read(env, 'WORKER_TIME_BUDGET_SECONDS', intSetting(10, 7200), '1200');
   const leaseSeconds = read(env, 'JOB_LEASE_SECONDS', intSetting(30, 7200), '600');
   return {
@@ -204,6 +212,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     schedule: read(env, 'EXPORT_SCHEDULE', ncrontab, '0 */5 * * * *'),
     backfillDays,
     retentionDays,
+    retentionWarningDays,
     maxWindowsPerTick: read(env, 'MAX_WINDOWS_PER_TICK', intSetting(1, 10000), '200'),
     streams,
     formats,
@@ -218,8 +227,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       licenceRetryLimit: read(env, 'LICENCE_RETRY_LIMIT', intSetting(0, 50), '3'),
     },
     recheck: {
-      enabled: read(env, 'RECHECK_ENABLED', boolSetting, 'false'),
+      enabled: read(env, 'RECHECK_ENABLED', boolSetting, 'true'),
       afterHours: read(env, 'RECHECK_AFTER_HOURS', intSetting(1, 24 * 29), '24'),
+      againAfterDays: read(env, 'RECHECK_AGAIN_AFTER_DAYS', intSetting(0, 28), '3'),
     },
     api: readApiAuth(env),
   };
@@ -308,6 +318,7 @@ export function configSettingNames(): string[] {
     'EXPORT_SCHEDULE',
     'BACKFILL_DAYS',
     'ENTRA_RETENTION_DAYS',
+    'RETENTION_WARNING_DAYS',
     'MAX_WINDOWS_PER_TICK',
     'EXPORT_FORMATS',
     'CSV_NEUTRALIZE_FORMULAS',
@@ -320,6 +331,7 @@ export function configSettingNames(): string[] {
     'LICENCE_RETRY_LIMIT',
     'RECHECK_ENABLED',
     'RECHECK_AFTER_HOURS',
+    'RECHECK_AGAIN_AFTER_DAYS',
     'API_AUTHENTICATION',
     'WEBSITE_AUTH_ENABLED',
   ];

@@ -1,7 +1,10 @@
-// Alerts an operator needs: a job gave up (poison queue), a job failed, a stream stopped exporting.
+// Alerts an operator needs: a job gave up (poison queue), a job failed, a stream stopped exporting, a window is
+// about to leave Entra's retention unexported, a window was lost to retention.
 // They read the log lines the exporter writes (docs/deploy.md, "What the alerts read"):
 //   ExportJobSucceeded stream=<id> jobId=<id> records=<n>
 //   ExportJobFailed stream=<id> jobId=<id> code=<code>
+//   ExportWindowsAtRisk stream=<id> windows=<n> oldest=<jobId> ... lostAt=<time>
+//   ExportWindowLost stream=<id> jobId=<id> ...
 
 @description('Prefix of the alert names.')
 param namePrefix string
@@ -161,6 +164,93 @@ resource staleStreamAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = 
       allOf: [
         {
           query: noSuccessQuery
+          timeAggregation: 'Count'
+          dimensions: [
+            {
+              name: 'stream'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: actions
+  }
+}
+
+// The planner logs ExportWindowsAtRisk hourly per stream while windows within RETENTION_WARNING_DAYS of the
+// retention edge are not exported yet, so the alert stays fired until they are.
+resource atRiskAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-windows-at-risk'
+  location: location
+  tags: tags
+  properties: {
+    displayName: '${namePrefix}: windows not exported are nearing the retention edge'
+    description: 'Windows that are still not exported will leave Entra\'s retention soon (ExportWindowsAtRisk: stream, count, oldest job, lostAt). See docs/operations.md.'
+    severity: 2
+    enabled: true
+    scopes: [
+      applicationInsightsId
+    ]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: 'traces\n| where message has "ExportWindowsAtRisk"\n| extend stream = extract(@"stream=(\\S+)", 1, message)\n| project timestamp, stream, message'
+          timeAggregation: 'Count'
+          dimensions: [
+            {
+              name: 'stream'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: actions
+  }
+}
+
+// A window was not exported before its start passed the retention edge: its records are gone from Entra.
+resource lostWindowAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-window-lost'
+  location: location
+  tags: tags
+  properties: {
+    displayName: '${namePrefix}: a window was lost to Entra\'s retention'
+    description: 'A window was recorded as lostToRetention (ExportWindowLost: stream, jobId, last error). Its records are no longer in Entra; the streams table counts them (lostWindows). See docs/operations.md.'
+    severity: 1
+    enabled: true
+    scopes: [
+      applicationInsightsId
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'traces\n| where message has "ExportWindowLost"\n| extend stream = extract(@"stream=(\\S+)", 1, message)\n| project timestamp, stream, message'
           timeAggregation: 'Count'
           dimensions: [
             {

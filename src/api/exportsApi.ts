@@ -3,7 +3,9 @@
  * signed link for one file. Links are read-only, one blob, short-lived, and every one issued is audited.
  */
 import { z } from 'zod';
-import { isTerminal, JOB_STATUSES, ExportJob, ExportedFile, JobMessage, rerun } from '../export/job';
+import { isTerminal, JOB_STATUSES, ExportJob, ExportedFile, JobMessage } from '../export/job';
+import { rerun } from '../export/revisions';
+import { chooseRevision, refuseRerunBeyondRetention, revisionsView } from './exportRevisions';
 import { JobConcurrencyError } from '../storage/jobRepository';
 import { parseJobId } from '../export/jobIds';
 import type { JobRepository } from '../storage/jobRepository';
@@ -24,6 +26,8 @@ export interface ExportsApiDeps {
   container: string;
   linkExpiryMinutes: number;
   auth: ApiAuthSettings;
+  /** ENTRA_RETENTION_DAYS: re-runs of windows older than this are refused. */
+  retentionDays: number;
   now: () => Date;
 }
 
@@ -38,6 +42,7 @@ const listQuery = z.object({
 });
 
 const expiryQuery = z.object({ expiresInMinutes: integerParam(1, 60).optional() });
+const downloadQuery = expiryQuery.extend({ revision: integerParam(1, 1_000_000).optional() });
 
 export async function listExports(request: ApiRequest, deps: ExportsApiDeps): Promise<ApiResponse> {
   authorize(request, 'Exports.Read', deps.auth);
@@ -78,28 +83,32 @@ export async function getExport(request: ApiRequest, deps: ExportsApiDeps): Prom
     body.manifest = { blobName: job.result.manifestBlob, download: `/api/exports/${job.jobId}/files/manifest` };
     body.csvTruncation = job.result.truncation ?? null;
   }
+  Object.assign(body, revisionsView(job));
   return json(200, body);
 }
 
 export async function downloadExportFile(request: ApiRequest, deps: ExportsApiDeps): Promise<ApiResponse> {
   const caller = authorize(request, 'Exports.Read', deps.auth);
-  const { expiresInMinutes } = parseQuery(expiryQuery, request.query);
+  const { expiresInMinutes, revision } = parseQuery(downloadQuery, request.query);
   const job = await loadJob(request.params.jobId, deps);
-  if (!job.result) {
+  // The served revision keeps answering while a re-check or re-run writes the next one.
+  const result = chooseRevision(job, revision);
+  if (!result) {
     throw new ApiError(409, 'ExportNotFinished', `Export ${job.jobId} is ${job.status}; files can be downloaded once it has succeeded.`);
   }
   const key = request.params.fileKey ?? '';
   const expiry = expiresInMinutes ?? deps.linkExpiryMinutes;
+  const audited = (fileKey: string) => (revision === undefined ? fileKey : `${fileKey}@r${revision}`);
   if (key === 'manifest') {
-    const link = await issueLink(job, 'manifest', job.result.manifestBlob, manifestDownloadName(job), 'application/json', caller, expiry, deps);
+    const link = await issueLink(job, audited('manifest'), result.manifestBlob, manifestDownloadName(job), 'application/json', caller, expiry, deps);
     return { status: 302, headers: { Location: link.url, 'Cache-Control': 'no-store' } };
   }
-  const file = job.result.files.find((f) => f.key === key);
+  const file = result.files.find((f) => f.key === key);
   if (!file) {
-    const keys = ['manifest', ...job.result.files.map((f) => f.key)].join(', ');
+    const keys = ['manifest', ...result.files.map((f) => f.key)].join(', ');
     throw new ApiError(404, 'FileNotFound', `Export ${job.jobId} has no file ${echo(key)}; its files are: ${keys}.`);
   }
-  const link = await issueLink(job, file.key, file.blobName, file.downloadName, file.contentType, caller, expiry, deps);
+  const link = await issueLink(job, audited(file.key), file.blobName, file.downloadName, file.contentType, caller, expiry, deps);
   return { status: 302, headers: { Location: link.url, 'Cache-Control': 'no-store' } };
 }
 
@@ -112,6 +121,7 @@ export async function rerunExport(request: ApiRequest, deps: ExportsApiDeps): Pr
   if (!isTerminal(job.status)) {
     throw new ApiError(409, 'ExportNotFinished', `Export ${job.jobId} is ${job.status}; wait until it has finished before re-running it.`);
   }
+  refuseRerunBeyondRetention(job, deps.now(), deps.retentionDays);
   let updated: ExportJob;
   try {
     updated = await deps.jobs.update(rerun(job, deps.now()));
@@ -120,7 +130,7 @@ export async function rerunExport(request: ApiRequest, deps: ExportsApiDeps): Pr
     throw error;
   }
   return {
-    response: json(202, { ...summary(updated), requestedBy: caller.name }),
+    response: json(202, { ...summary(updated), pendingRevision: updated.revision, requestedBy: caller.name }),
     messages: [{ jobId: updated.jobId, continuation: updated.continuations }],
   };
 }
@@ -134,11 +144,11 @@ function summary(job: ExportJob): Record<string, unknown> {
     status: job.status,
     formats: job.formats,
     filters: job.filters ?? null,
-    revision: job.revision,
+    revision: job.result?.revision ?? job.revision,
     records: job.result?.counts.records ?? null,
     createdAt: job.createdAt,
     finishedAt: job.finishedAt ?? null,
-    error: job.lastError && (job.status === 'failed' || job.status === 'outsideRetention' || job.status === 'queued') ? job.lastError : null,
+    error: job.lastError && (job.status === 'failed' || job.status === 'lostToRetention' || job.status === 'queued') ? job.lastError : null,
     href: `/api/exports/${job.jobId}`,
   };
 }

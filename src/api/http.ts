@@ -34,6 +34,8 @@ export type ApiErrorCode =
   | 'ExportNotFound'
   | 'ExportNotFinished'
   | 'FileNotFound'
+  | 'RevisionNotFound'
+  | 'OutsideRetention'
   | 'RouteNotFound'
   | 'MethodNotAllowed'
   | 'BadRequest'

@@ -12,7 +12,7 @@ import { LinkAuditRepository } from '../storage/linkAuditRepository';
 import { createLinkSigner, LinkSigner } from '../storage/links';
 import { StreamRepository } from '../storage/streamRepository';
 import { ensureStorage } from '../storage/tableErrors';
-import { JOBS_QUEUE_NAME } from '../functions/registry';
+import { JOBS_POISON_QUEUE_NAME, JOBS_QUEUE_NAME } from '../functions/registry';
 
 export interface Runtime {
   config: AppConfig;
@@ -48,7 +48,7 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Pick<Runtime,
       ready ??= ensureStorage(storage, {
         container: config.exportsContainer,
         tables: [config.jobsTable, config.streamsTable, config.linkAuditTable, config.graphBudgetTable],
-        queues: [JOBS_QUEUE_NAME, `${JOBS_QUEUE_NAME}-poison`],
+        queues: [JOBS_QUEUE_NAME, JOBS_POISON_QUEUE_NAME],
       }).catch((error: unknown) => {
         ready = undefined;
         throw error;

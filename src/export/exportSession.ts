@@ -16,12 +16,15 @@ import { classifyGraphError, GraphRequestError } from '../graph/errors';
 import { STREAMS } from '../streams/catalog';
 import { formatInstant, instantFromDate, parseInstant, Ticks } from '../time/instant';
 import { addIds, EMPTY_ID_DIGEST } from './idSetDigest';
+import { addToContentDigest, fingerprint, fingerprintLines } from './fingerprints';
 import { emptyCounts, ExportCounts, ExportJob, JobCheckpoint, JobResult } from './job';
+import { RevisionCompare } from './revisionCompare';
 import { compileExportFilters, CompiledExportFilter } from './filters';
 import { blobBaseName, manifestBlobName } from './jobIds';
 import type { Logger } from './logger';
 import { buildManifest, writeManifest } from './manifest';
 import { OutputFiles } from './outputFiles';
+import { Scheduler, withLeaseRenewal } from './leaseKeeper';
 import { RecordSieve } from './recordSieve';
 import type { GraphRecord } from '../formats/types';
 
@@ -38,6 +41,8 @@ export interface SessionDeps {
   saveCheckpoint: (checkpoint: JobCheckpoint) => Promise<void>;
   /** Renews the lease without a new checkpoint. */
   renewLease: () => Promise<void>;
+  /** Timer for lease renewals during a Graph call (tests replace it). */
+  schedule?: Scheduler;
   faultPoint?: (point: FaultPoint) => void;
 }
 
@@ -61,6 +66,9 @@ export class ExportSession {
   private readonly startedAt: string;
   private checkpoint: JobCheckpoint;
   private idDigest: string;
+  private contentDigest: string;
+  /** A re-check or re-run: how the records compare with the revision it may replace. */
+  private readonly compare?: RevisionCompare;
   private progressed = false;
   private lastCheckpointAt: number;
   private readonly invocationStartedAt: number;
@@ -82,6 +90,8 @@ export class ExportSession {
       startedAt: deps.now().toISOString(),
     };
     this.idDigest = this.checkpoint.idDigest;
+    this.contentDigest = this.checkpoint.contentDigest ?? EMPTY_ID_DIGEST;
+    this.compare = job.previous ? new RevisionCompare(job.previous, this.checkpoint.compare) : undefined;
     this.counts = { ...this.checkpoint.counts };
     this.startedAt = this.checkpoint.startedAt;
     const base = blobBaseName({ jobId: job.jobId, kind: job.kind, stream: job.stream, start: this.start, end: this.end, revision: job.revision });
@@ -100,14 +110,12 @@ export class ExportSession {
   }
 
   async run(): Promise<SessionOutcome> {
+    await this.compare?.load(this.deps.container);
     if (this.checkpoint.phase === 'paging') {
       const finished = await this.page();
       if (!finished) return { kind: 'yield' };
     }
-    const previous = this.job.previous;
-    if (this.job.mode === 'recheck' && previous && previous.idDigest === this.checkpoint.idDigest && previous.records === this.checkpoint.counts.records) {
-      return { kind: 'unchanged' };
-    }
+    if (this.job.mode === 'recheck' && this.compare?.same(this.checkpoint.counts.records, this.checkpoint.idDigest)) return { kind: 'unchanged' };
     return { kind: 'done', result: await this.finalize() };
   }
 
@@ -136,7 +144,9 @@ export class ExportSession {
             return false;
           }
           await this.renewIfDue();
-          const page = await this.deps.graph.getPage(url);
+          const pageUrl: string = url;
+          // One page with its retries and Retry-After waits may outlast the lease: it is renewed while the call runs.
+          const page = await withLeaseRenewal((signal) => this.deps.graph.getPage(pageUrl, signal), this.deps.renewLease, this.leaseRenewalMs(), this.deps.schedule);
           this.counts.pages++;
           this.counts.requests += page.attempts;
           this.counts.throttled += page.throttled;
@@ -190,7 +200,11 @@ export class ExportSession {
     if (records.length === 0) return;
     this.progressed = true;
     this.files.add(records);
+    const prints = records.map(fingerprint);
+    this.files.addFingerprints(fingerprintLines(prints), records.length);
     this.idDigest = addIds(this.idDigest, records.map((r) => r.id));
+    this.contentDigest = addToContentDigest(this.contentDigest, prints);
+    this.compare?.add(prints);
   }
 
   /**
@@ -217,6 +231,8 @@ export class ExportSession {
       counts: { ...this.counts, records },
       truncation: this.files.truncationCounts(),
       idDigest: this.idDigest,
+      contentDigest: this.contentDigest,
+      compare: this.compare?.state(),
       startedAt: this.startedAt,
     };
     await this.deps.saveCheckpoint(next);
@@ -235,8 +251,11 @@ export class ExportSession {
     // block lists or overwrite the new owner's manifest: each step is preceded by an etag-guarded write.
     await this.deps.renewLease();
     this.deps.faultPoint?.('beforeCommit');
-    const files = await this.files.commit(window, { jobId: this.job.jobId, stream: this.job.stream, windowStart: this.job.windowStart, windowEnd: this.job.windowEnd });
+    const metadata = { jobId: this.job.jobId, stream: this.job.stream, windowStart: this.job.windowStart, windowEnd: this.job.windowEnd };
+    const files = await this.files.commit(window, metadata);
+    const fingerprintsBlob = await this.files.commitFingerprints(metadata);
     this.deps.faultPoint?.('afterCommit');
+    const comparison = this.compare?.result(this.checkpoint.compare);
     const manifestBlob = manifestBlobName(this.files.base);
     const finishedAt = this.deps.now().toISOString();
     await this.deps.renewLease();
@@ -248,12 +267,25 @@ export class ExportSession {
       files,
       counts,
       truncation: this.checkpoint.truncation,
+      fingerprintsBlob,
+      comparison,
       startedAt: this.startedAt,
       finishedAt,
     });
     await writeManifest(this.deps.container, manifestBlob, manifest);
     this.deps.faultPoint?.('afterManifest');
-    return { counts, files, manifestBlob, truncation: this.checkpoint.truncation, idDigest: this.checkpoint.idDigest };
+    return {
+      revision: this.job.revision,
+      counts,
+      files,
+      manifestBlob,
+      fingerprintsBlob,
+      truncation: this.checkpoint.truncation,
+      idDigest: this.checkpoint.idDigest,
+      contentDigest: this.checkpoint.contentDigest,
+      comparison,
+      finishedAt,
+    };
   }
 
   /** The first page of `[start, end]` (the window, or the part of it a resume re-reads). */
@@ -274,6 +306,11 @@ export class ExportSession {
   /** 120% of the budget: the invocation stops here even without progress (keep it below host.json functionTimeout). */
   private hardLimitReached(): boolean {
     return this.deps.now().getTime() - this.invocationStartedAt >= this.deps.config.worker.timeBudgetSeconds * 1200;
+  }
+
+  /** A third of the lease: two renewals can fail (a storage hiccup) before another invocation could take over. */
+  private leaseRenewalMs(): number {
+    return (this.deps.config.worker.leaseSeconds * 1000) / 3;
   }
 
   private checkpointDue(): boolean {

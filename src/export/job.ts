@@ -1,13 +1,16 @@
 /**
  * The export job: one stream, one window, one set of formats. Its status is a closed union and every change
- * of status is one function here, so the life of a job can be read in one place:
+ * of status is one function here (and, for passes that write a further revision, in revisions.ts), so the life of a
+ * job can be read in two files:
  *
  *   queued ──claim──▶ running ──complete──▶ succeeded | empty
  *     ▲                 │ ├──yield (time budget)──▶ queued (continuation message)
- *     │                 │ ├──fail──▶ failed (Graph error code, message)
- *     └──requeue────────┘ └──outsideRetention──▶ outsideRetention (window no longer held by Entra)
+ *     │                 │ ├──release (transient error, more deliveries left)──▶ queued
+ *     │                 │ ├──fail──▶ failed (code, message; `retryAt` for transient codes: the planner re-queues it)
+ *     └──requeue────────┘ └──loseToRetention──▶ lostToRetention (the window left Entra's retention unexported)
  *
- * Terminal states: succeeded, empty, failed, outsideRetention. A failed job can be re-queued by an operator.
+ * Terminal states: succeeded, empty, failed, lostToRetention. A finished window can be read again by the re-check
+ * pass or an operator's re-run (revisions.ts); its current files keep serving until the new revision is written.
  */
 import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
@@ -15,9 +18,9 @@ import type { StagedFileState } from '../storage/stagedBlobFile';
 import type { TruncationCounts } from '../formats/types';
 import type { ExportFilters } from './filters';
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'empty', 'failed', 'outsideRetention'] as const;
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'empty', 'failed', 'lostToRetention'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'empty', 'failed', 'outsideRetention'];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'empty', 'failed', 'lostToRetention'];
 
 export type JobKind = 'scheduled' | 'adhoc';
 
@@ -57,8 +60,22 @@ export interface JobCheckpoint {
   truncation?: TruncationCounts;
   /** Order-independent digest of the ids written so far (see idSetDigest.ts). */
   idDigest: string;
+  /** Order-independent digest of (id, content) of the records written so far: changes when a record changes. */
+  contentDigest?: string;
+  /** A re-check or re-run: the records written so far compared with the previous revision's fingerprints. */
+  compare?: RevisionComparison;
   /** When the first invocation began paging. */
   startedAt: string;
+}
+
+/** How the records of a pass compare with the previous revision's (by id and content fingerprint). */
+export interface RevisionComparison {
+  /** Records whose id the previous revision holds (changed or not). */
+  matched: number;
+  /** Records the previous revision does not hold: published after it was read. */
+  added: number;
+  /** Records the previous revision holds with other content: republished since. */
+  changed: number;
 }
 
 export interface ExportedFile {
@@ -73,21 +90,52 @@ export interface ExportedFile {
   sha256: string;
 }
 
+/** One written revision of a window: its files, manifest and counts. */
 export interface JobResult {
+  /** Absent on results written before revisions were numbered here: then the job's `revision`. */
+  revision?: number;
   counts: ExportCounts;
   files: ExportedFile[];
   manifestBlob: string;
+  /** Per-record (id, content) fingerprints: what a later pass compares against (absent on older revisions). */
+  fingerprintsBlob?: string;
   truncation?: TruncationCounts;
   idDigest: string;
+  contentDigest?: string;
+  /** A revision written by a re-check or re-run: how it compares with the one before it. */
+  comparison?: RevisionComparison & { previousRevision: number; missing: number };
+  finishedAt?: string;
 }
 
-/** The revision a re-check compares against. */
+/** A file of an earlier revision, as its manifest and a later manifest name it. */
+export interface RevisionFile {
+  key: string;
+  blobName: string;
+  bytes: number;
+  records: number;
+  sha256: string;
+}
+
+/** The revision a re-check or re-run pass compares against and, if the new one holds at least its records, replaces. */
 export interface PreviousRevision {
   revision: number;
   status: JobStatus;
   records: number;
   idDigest: string;
+  contentDigest?: string;
   manifestBlob: string;
+  fingerprintsBlob?: string;
+  files?: RevisionFile[];
+}
+
+/**
+ * A revision that is not the one served: `superseded` by a later one that holds at least its records, or `kept`
+ * beside the served one because it lacks some of the served revision's records. Its files stay downloadable.
+ */
+export interface RevisionEntry {
+  role: 'superseded' | 'kept';
+  status: 'succeeded' | 'empty';
+  result: JobResult;
 }
 
 export interface JobError {
@@ -119,14 +167,33 @@ export interface ExportJob {
   invocations: number;
   continuations: number;
   licenceFailures: number;
+  /** Times the planner re-queued this job after a failure with an automatic-retry code (failurePolicy.ts). */
+  autoRetries?: number;
+  /** When a failed job becomes due for its next automatic retry (absent: no automatic retry). */
+  retryAt?: string;
+  /** The revision the pass in progress writes, or else the latest written (file names carry `_r<n>` after 1). */
   revision: number;
-  /** `recheck`: a later pass over a settled window that keeps the current files unless Graph's records changed. */
-  mode: 'export' | 'recheck';
-  /** Whether the re-check pass has looked at this window. */
+  /**
+   * `recheck`: the planner's later pass over a settled window, written as a new revision only if Graph's records
+   * changed; `rerun`: an operator's pass, always written as a new revision. Both keep the current files serving.
+   */
+  mode: 'export' | 'recheck' | 'rerun';
+  /** Whether the re-check pass has looked at this window (at least once). */
   rechecked: boolean;
+  /** Re-check passes started over this window. */
+  rechecks?: number;
+  /** Records the last re-check pass found added or changed (a second pass follows only where this is not 0). */
+  lastRecheckFound?: number;
+  /** Records re-check and re-run passes found added or changed, over the life of the window. */
+  lateRecordsFound?: number;
   previous?: PreviousRevision;
   checkpoint?: JobCheckpoint;
+  /** The revision served (downloads, links); a pass in progress leaves it untouched. */
   result?: JobResult;
+  /** Earlier or parallel revisions, all still downloadable. */
+  revisions?: RevisionEntry[];
+  /** Something an operator should know about the revisions (code `RevisionsKept`). */
+  notice?: JobError;
   lastError?: JobError;
   finishedAt?: string;
   /** Optimistic-concurrency tag of the stored row. */
@@ -193,11 +260,11 @@ export function releaseAfterError(job: ExportJob, error: JobError, now: Date): E
   return { ...job, status: 'queued', leaseOwner: undefined, leaseExpiresAt: undefined, lastError: error, updatedAt: now.toISOString() };
 }
 
+/** The first revision of a window is written (passes over a written window end in revisions.ts instead). */
 export function complete(job: ExportJob, result: JobResult, now: Date): ExportJob {
   return {
     ...job,
     mode: 'export',
-    rechecked: job.rechecked || job.mode === 'recheck',
     previous: undefined,
     status: result.counts.records === 0 ? 'empty' : 'succeeded',
     result,
@@ -210,16 +277,42 @@ export function complete(job: ExportJob, result: JobResult, now: Date): ExportJo
   };
 }
 
-export function fail(job: ExportJob, error: JobError, now: Date): ExportJob {
+/** The job gave up: `retryAt` when the planner should try it again by itself (an automatic-retry code). */
+export function fail(job: ExportJob, error: JobError, now: Date, retryAt?: Date): ExportJob {
   return {
     ...job,
-    status: error.code === 'OutsideRetention' ? 'outsideRetention' : 'failed',
+    status: 'failed',
     lastError: error,
+    retryAt: retryAt?.toISOString(),
     leaseOwner: undefined,
     leaseExpiresAt: undefined,
     finishedAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+}
+
+/**
+ * The window's start passed Entra's retention edge before it was exported (Graph refused it, or the planner saw the
+ * edge pass while the job was queued or failed): nothing can recover it. Terminal, counted per stream.
+ */
+export function loseToRetention(job: ExportJob, error: JobError, now: Date): ExportJob {
+  return {
+    ...job,
+    status: 'lostToRetention',
+    lastError: error,
+    retryAt: undefined,
+    checkpoint: undefined,
+    leaseOwner: undefined,
+    leaseExpiresAt: undefined,
+    finishedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** The planner's automatic retry of a failed job: it resumes from its checkpoint, if it has one. */
+export function retryAfterFailure(job: ExportJob, now: Date): ExportJob {
+  if (job.status !== 'failed') throw new Error(`Job ${job.jobId} is ${job.status}; only failed jobs are retried`);
+  return { ...requeue(job, now), autoRetries: (job.autoRetries ?? 0) + 1, retryAt: undefined, licenceFailures: 0 };
 }
 
 /** Put a job back on the queue: a lost message, an expired lease, or an operator's re-run of a failed job. */
@@ -231,50 +324,7 @@ export function requeue(job: ExportJob, now: Date): ExportJob {
     leaseExpiresAt: undefined,
     queuedAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    ...(isTerminal(job.status) ? { finishedAt: undefined, licenceFailures: 0 } : {}),
-  };
-}
-
-/**
- * An operator's re-run of a finished window: a fresh pass over Graph written as the next revision
- * (new file names), so earlier files stay as they were.
- */
-export function rerun(job: ExportJob, now: Date): ExportJob {
-  if (!isTerminal(job.status)) throw new Error(`Job ${job.jobId} is ${job.status}; only finished jobs can be re-run`);
-  const fresh = job.result || job.checkpoint ? job.revision + 1 : job.revision;
-  return { ...requeue(job, now), revision: fresh, mode: 'export', previous: undefined, checkpoint: undefined, result: undefined, lastError: undefined, licenceFailures: 0 };
-}
-
-/** Starts a re-check pass over a finished window; its current files stay downloadable meanwhile. */
-export function startRecheck(job: ExportJob, now: Date): ExportJob {
-  if ((job.status !== 'succeeded' && job.status !== 'empty') || !job.result) {
-    throw new Error(`Job ${job.jobId} is ${job.status}; only exported windows can be re-checked`);
-  }
-  return {
-    ...requeue(job, now),
-    mode: 'recheck',
-    revision: job.revision + 1,
-    previous: { revision: job.revision, status: job.status, records: job.result.counts.records, idDigest: job.result.idDigest, manifestBlob: job.result.manifestBlob },
-    checkpoint: undefined,
-  };
-}
-
-/** The re-check found the same records: the current revision stands. */
-export function recheckUnchanged(job: ExportJob, now: Date): ExportJob {
-  const previous = job.previous;
-  if (!previous) throw new Error(`Job ${job.jobId} is not being re-checked`);
-  return {
-    ...job,
-    status: previous.status,
-    revision: previous.revision,
-    mode: 'export',
-    rechecked: true,
-    previous: undefined,
-    checkpoint: undefined,
-    leaseOwner: undefined,
-    leaseExpiresAt: undefined,
-    finishedAt: now.toISOString(),
-    updatedAt: now.toISOString(),
+    ...(isTerminal(job.status) ? { finishedAt: undefined, licenceFailures: 0, retryAt: undefined } : {}),
   };
 }
 

@@ -6,10 +6,11 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { TruncationCounts } from '../formats/types';
 import type { StreamDefinition } from '../streams/catalog';
 import type { CompiledExportFilter, ExportFilters } from './filters';
-import type { ExportCounts, ExportedFile, ExportJob } from './job';
+import type { ExportCounts, ExportedFile, ExportJob, JobResult, RevisionFile } from './job';
 import packageJson from '../../package.json';
 
-export const MANIFEST_SCHEMA_VERSION = 1;
+/** 2: `previousRevision` names the files it replaces and how the records compare; `fingerprints` added. */
+export const MANIFEST_SCHEMA_VERSION = 2;
 export const EXPORTER_VERSION: string = packageJson.version;
 
 export interface Manifest {
@@ -20,8 +21,24 @@ export interface Manifest {
   stream: string;
   window: { start: string; end: string; semantics: 'half-open [start, end) UTC' };
   revision: number;
-  /** A re-check or re-run: the revision this one replaces and how the record count changed. */
-  previousRevision: { revision: number; records: number; manifestBlob: string; recordsNow: number } | null;
+  /**
+   * A re-check or re-run: the revision it was compared with (the one served when it started), that revision's
+   * files, and how the records compare: `added` (not in it), `changed` (other content), `missing` (in it, not here).
+   * This revision replaced that one only if `missing` is 0 (`replaced`); otherwise both are kept.
+   */
+  previousRevision: {
+    revision: number;
+    records: number;
+    manifestBlob: string;
+    files: RevisionFile[];
+    recordsNow: number;
+    added: number | null;
+    changed: number | null;
+    missing: number | null;
+    replaced: boolean;
+  } | null;
+  /** Blob of `<idHash> <contentHash>` lines, one per record: what a later re-check compares against. */
+  fingerprints: string | null;
   /** An on-demand export's filters as given (normalised), or null. */
   filters: ExportFilters | null;
   /** The part of them sent to Graph as `$filter` terms (the rest, and these again, were applied while writing). */
@@ -43,6 +60,8 @@ export interface ManifestInput {
   files: ExportedFile[];
   counts: ExportCounts;
   truncation?: TruncationCounts;
+  fingerprintsBlob?: string;
+  comparison?: JobResult['comparison'];
   startedAt: string;
   finishedAt: string;
 }
@@ -58,8 +77,19 @@ export function buildManifest(input: ManifestInput): Manifest {
     window: { start: job.windowStart, end: job.windowEnd, semantics: 'half-open [start, end) UTC' },
     revision: job.revision,
     previousRevision: job.previous
-      ? { revision: job.previous.revision, records: job.previous.records, manifestBlob: job.previous.manifestBlob, recordsNow: input.counts.records }
+      ? {
+          revision: job.previous.revision,
+          records: job.previous.records,
+          manifestBlob: job.previous.manifestBlob,
+          files: job.previous.files ?? [],
+          recordsNow: input.counts.records,
+          added: input.comparison?.added ?? null,
+          changed: input.comparison?.changed ?? null,
+          missing: input.comparison?.missing ?? null,
+          replaced: (input.comparison?.missing ?? 0) === 0,
+        }
       : null,
+    fingerprints: input.fingerprintsBlob ?? null,
     filters: input.filter?.filters ?? null,
     filter: input.filter?.graphFilter ?? null,
     graph: {

@@ -24,8 +24,12 @@ interface OpenFile {
   bufferedBytes: number;
 }
 
+/** Checkpoint key of the revision's fingerprints file (fingerprints.ts); not a format, not listed among the files. */
+export const FINGERPRINTS_KEY = '_fingerprints';
+
 export class OutputFiles {
   private readonly files: OpenFile[];
+  private readonly fingerprints: OpenFile;
   private truncation?: TruncationCounts;
 
   constructor(
@@ -44,6 +48,14 @@ export class OutputFiles {
       const state = saved?.[encoder.key] ?? newStagedFileState(dataBlobName(baseName, encoder.blobSuffix, encoder.extension, gzip), gzip);
       return { planned, staged: new StagedBlobFile(container, state, epoch), records: state.records, rows: state.rows, buffer: [], bufferedBytes: 0 };
     });
+    const prints = saved?.[FINGERPRINTS_KEY] ?? newStagedFileState(`${baseName}.fingerprints`, false);
+    this.fingerprints = { planned: this.files[0].planned, staged: new StagedBlobFile(container, prints, epoch), records: prints.records, rows: prints.rows, buffer: [], bufferedBytes: 0 };
+  }
+
+  /** The fingerprint lines of the records last given to `add`. */
+  addFingerprints(lines: string, records: number): void {
+    this.push(this.fingerprints, Buffer.from(lines, 'utf8'));
+    this.fingerprints.records += records;
   }
 
   /** Encodes a batch into every file's buffer. */
@@ -67,7 +79,7 @@ export class OutputFiles {
   /** Stages every non-empty buffer as one block. */
   async flush(): Promise<void> {
     await Promise.all(
-      this.files.map(async (file) => {
+      [...this.files, this.fingerprints].map(async (file) => {
         if (file.bufferedBytes === 0) return;
         const data = Buffer.concat(file.buffer, file.bufferedBytes);
         file.buffer = [];
@@ -81,6 +93,7 @@ export class OutputFiles {
   state(): Record<string, StagedFileState> {
     const out: Record<string, StagedFileState> = {};
     for (const file of this.files) out[file.planned.encoder.key] = { ...file.staged.state(), records: file.records, rows: file.rows };
+    out[FINGERPRINTS_KEY] = { ...this.fingerprints.staged.state(), records: this.fingerprints.records, rows: this.fingerprints.records };
     return out;
   }
 
@@ -111,6 +124,13 @@ export class OutputFiles {
       });
     }
     return committed;
+  }
+
+  /** Commits the fingerprints file; its blob name, or undefined for a revision without records. */
+  async commitFingerprints(metadata: Record<string, string>): Promise<string | undefined> {
+    if (this.fingerprints.records === 0) return undefined;
+    await this.fingerprints.staged.commit({ contentType: 'text/plain; charset=utf-8', metadata });
+    return this.fingerprints.staged.state().blobName;
   }
 
   get base(): string {

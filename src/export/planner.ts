@@ -1,38 +1,39 @@
 /**
  * The planner (timer `scheduleExports`): for every enabled stream, cut the time from its watermark to
  * `now − lag` into windows, create one job row per window (insert-if-absent: a repeated tick creates nothing
- * twice), advance the watermark, and sweep for jobs whose message was lost or whose worker died.
+ * twice), advance the watermark; then the sweeps: windows near or past Entra's retention edge (retention.ts), jobs
+ * whose message was lost or whose worker died, and failed jobs due for their automatic retry (sweeps.ts).
  */
 import type { AppConfig } from '../config';
 import { STREAM_IDS, StreamId } from '../streams/catalog';
-import type { JobRepository } from '../storage/jobRepository';
-import { JobConcurrencyError } from '../storage/jobRepository';
-import type { StreamRepository, StreamState } from '../storage/streamRepository';
+import type { StreamState } from '../storage/streamRepository';
 import { formatInstant, instantFromDate, parseInstant, TICKS_PER_MINUTE, Ticks } from '../time/instant';
-import { ExportJob, JobMessage, requeue, startRecheck } from './job';
+import { ExportJob, JobMessage } from './job';
+import { planRechecks } from './rechecks';
 import { scheduledJobId } from './jobIds';
-import type { Logger } from './logger';
+import { sweepRetention } from './retention';
+import { PlannerDeps, retryFailedJobs, sweepStaleJobs, tryRequeue } from './sweeps';
 import { alignDown, planWindows } from './windows';
 
-export interface PlannerDeps {
-  config: AppConfig;
-  jobs: JobRepository;
-  streams: StreamRepository;
-  now: () => Date;
-  log: Logger;
-}
+export type { PlannerDeps } from './sweeps';
 
 export interface PlanResult {
   messages: JobMessage[];
   created: Partial<Record<StreamId, number>>;
   requeued: number;
+  /** Failed jobs re-queued for their automatic retry. */
+  retried: number;
+  /** Windows recorded as lostToRetention by this run. */
+  lost: number;
+  /** Windows within RETENTION_WARNING_DAYS of the edge and not exported yet. */
+  atRisk: number;
   paused: StreamId[];
 }
 
 const DAY_TICKS = 24n * 60n * TICKS_PER_MINUTE;
 
 export async function planExports(deps: PlannerDeps): Promise<PlanResult> {
-  const result: PlanResult = { messages: [], created: {}, requeued: 0, paused: [] };
+  const result: PlanResult = { messages: [], created: {}, requeued: 0, retried: 0, lost: 0, atRisk: 0, paused: [] };
   const now = deps.now();
   for (const stream of STREAM_IDS) {
     const settings = deps.config.streams[stream];
@@ -66,7 +67,12 @@ export async function planExports(deps: PlannerDeps): Promise<PlanResult> {
       if (deps.config.streams[stream].enabled && !result.paused.includes(stream)) await planRechecks(deps, stream, now, result.messages);
     }
   }
+  // Windows past the retention edge first: the other sweeps must not queue them again.
+  const retention = await sweepRetention(deps, now);
+  result.lost = retention.lost;
+  result.atRisk = retention.atRisk;
   result.requeued = await sweepStaleJobs(deps, now, result.messages);
+  result.retried = await retryFailedJobs(deps, now, result.messages);
   return result;
 }
 
@@ -125,55 +131,4 @@ async function stillPaused(deps: PlannerDeps, state: StreamState, now: Date, res
   return false;
 }
 
-/**
- * The optional re-check pass: windows that ended more than RECHECK_AFTER_HOURS ago, and that Entra still holds,
- * are read again once; a changed set of records becomes a new revision (see ExportSession).
- */
-async function planRechecks(deps: PlannerDeps, stream: StreamId, now: Date, messages: JobMessage[]): Promise<void> {
-  const settledBefore = new Date(now.getTime() - deps.config.recheck.afterHours * 3600_000);
-  // A day's margin inside retention, so the pass never asks Graph for what it has already dropped.
-  const heldAfter = new Date(now.getTime() - (deps.config.retentionDays - 1) * 24 * 3600_000);
-  if (heldAfter >= settledBefore) return;
-  let planned = 0;
-  for await (const job of deps.jobs.listRecheckCandidates(stream, formatInstant(instantFromDate(heldAfter), 7), formatInstant(instantFromDate(settledBefore), 7))) {
-    if (planned >= deps.config.maxWindowsPerTick) break;
-    try {
-      await deps.jobs.update(startRecheck(job, now));
-      messages.push({ jobId: job.jobId, continuation: job.continuations });
-      planned++;
-    } catch (error) {
-      if (!(error instanceof JobConcurrencyError)) throw error;
-    }
-  }
-  if (planned > 0) deps.log.info(`Re-checking ${planned} settled window(s) of ${stream}`);
-}
 
-/** Jobs whose message was lost (queued too long) or whose worker died (lease expired) go back on the queue. */
-async function sweepStaleJobs(deps: PlannerDeps, now: Date, messages: JobMessage[]): Promise<number> {
-  const staleBefore = now.getTime() - deps.config.worker.staleQueuedMinutes * 60_000;
-  const alreadyQueued = new Set(messages.map((m) => m.jobId));
-  let requeued = 0;
-  for await (const job of deps.jobs.listActive()) {
-    if (alreadyQueued.has(job.jobId)) continue;
-    const stale =
-      (job.status === 'queued' && new Date(job.queuedAt).getTime() < staleBefore) ||
-      (job.status === 'running' && (!job.leaseExpiresAt || new Date(job.leaseExpiresAt) <= now));
-    if (!stale) continue;
-    if (await tryRequeue(deps, job, now)) {
-      requeued++;
-      messages.push({ jobId: job.jobId, continuation: job.continuations });
-      deps.log.warn(`Re-queued job ${job.jobId} (${job.status === 'running' ? 'lease expired' : 'waited too long on the queue'})`);
-    }
-  }
-  return requeued;
-}
-
-async function tryRequeue(deps: PlannerDeps, job: ExportJob, now: Date): Promise<boolean> {
-  try {
-    await deps.jobs.update(requeue(job, now));
-    return true;
-  } catch (error) {
-    if (error instanceof JobConcurrencyError) return false;
-    throw error;
-  }
-}

@@ -7,6 +7,10 @@
  * checkpoint's cursor is the time of the oldest group written and `idsAtCursor` names what was written at that
  * instant: a continuation that re-reads `[start, cursor]` drops exactly that. Memory holds one group at a time; a
  * burst too large for one invocation (or for memory) is split, see splitOpenGroup.
+ *
+ * Graph may serve a record again on a later page (its paging shifted under newly published records, or the event
+ * was republished at another instant): the ids written recently (RECENT_IDS_KEPT) are remembered, and a record seen
+ * again outside its own group is dropped as a duplicate, keeping the version already written.
  */
 import { createHash } from 'node:crypto';
 import type { GraphRecord } from '../formats/types';
@@ -36,8 +40,13 @@ export function idHash(id: string): string {
   return createHash('sha256').update(id).digest('base64url').slice(0, 16);
 }
 
+/** Ids remembered for re-served records: far more than pages Graph could shift by, at about 50 bytes each. */
+export const RECENT_IDS_KEPT = 100_000;
+
 export class RecordSieve {
   private pending?: { ticks: Ticks; byId: Map<string, GraphRecord> };
+  /** Ids handed out by this sieve, oldest first (a Set keeps insertion order). */
+  private readonly recent = new Set<string>();
   private readonly ready: GraphRecord[] = [];
   /**
    * The oldest complete group so far: the next checkpoint's cursor. Ids of groups completed here are kept as they
@@ -111,13 +120,24 @@ export class RecordSieve {
       this.pending.byId.set(record.id, record);
       return;
     }
+    // Served again outside its group (a later page, another instant): the version already written stays.
+    if (this.recent.has(record.id)) {
+      this.counts.duplicatesDropped++;
+      return;
+    }
     if (this.pending && ticks > this.pending.ticks) {
       // Out of Graph's order: written as it comes rather than dropped (nothing may be lost).
       this.ready.push(record);
+      this.remember(record.id);
       return;
     }
     this.closePending();
     this.pending = { ticks, byId: new Map([[record.id, record]]) };
+  }
+
+  private remember(id: string): void {
+    this.recent.add(id);
+    if (this.recent.size > RECENT_IDS_KEPT) this.recent.delete(this.recent.values().next().value as string);
   }
 
   private wasWrittenAtCursor(id: string): boolean {
@@ -130,6 +150,7 @@ export class RecordSieve {
     const { ticks, byId } = this.pending;
     this.pending = undefined;
     for (const record of byId.values()) this.ready.push(record);
+    for (const id of byId.keys()) this.remember(id);
     if (this.lastComplete && this.lastComplete.ticks === ticks) {
       for (const id of byId.keys()) this.lastComplete.ids.add(id);
     } else {

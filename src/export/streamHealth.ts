@@ -74,7 +74,7 @@ export function streamHealth(config: AppConfig, states: readonly StreamState[], 
       running: count((e) => e.status === 'running'),
       failed: count((e) => e.status === 'failed'),
       lostToRetention: count(isLost),
-      lateRecordsFound: 0,
+      lateRecordsFound: state?.lateRecordsFound ?? 0,
       lastSuccessAt: state?.lastSuccessAt ?? null,
     };
   });

@@ -14,6 +14,7 @@ function apiDeps(runtime: Runtime): ExportsApiDeps {
     container: runtime.config.exportsContainer,
     linkExpiryMinutes: runtime.config.linkExpiryMinutes,
     auth: runtime.config.api,
+    retentionDays: runtime.config.retentionDays,
     now: runtime.now,
   };
 }

@@ -1,6 +1,7 @@
 /** The app's entry point (package.json "main"): importing it registers every function. */
 import './scheduleExports';
 import './runExportJob';
+import './recordPoisonedJob';
 import './exportsApi';
 import './adhocExports';
 import './streamsApi';

@@ -15,6 +15,8 @@ import {
 
 /** The export job queue; its poison queue is `export-jobs-poison`. */
 export const JOBS_QUEUE_NAME = 'export-jobs';
+/** Where the host moves a job message after maxDequeueCount failed deliveries. */
+export const JOBS_POISON_QUEUE_NAME = `${JOBS_QUEUE_NAME}-poison`;
 /** App-setting prefix the queue bindings connect with (the host storage account). */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';
 

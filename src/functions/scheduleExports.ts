@@ -10,7 +10,7 @@ export async function scheduleExports(_timer: Timer, context: InvocationContext)
   await runtime.ensureReady();
   const result = await planExports({ ...runtime, log: contextLogger(context) });
   context.extraOutputs.set(jobsQueueOutput, result.messages);
-  context.log(`Queued ${result.messages.length} export job message(s); ${result.requeued} re-queued; paused: ${result.paused.join(', ') || 'none'}`);
+  context.log(`Queued ${result.messages.length} export job message(s); ${result.requeued} re-queued; ${result.retried} failed job(s) retried; ${result.lost} window(s) lost to retention; ${result.atRisk} at risk; paused: ${result.paused.join(', ') || 'none'}`);
 }
 
 export const scheduleExportsFunction = registerTimer({

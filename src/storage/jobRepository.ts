@@ -5,7 +5,7 @@
 import { odata, TableClient } from '@azure/data-tables';
 import type { FormatId } from '../config';
 import type { ExportFilters } from '../export/filters';
-import type { ExportJob, JobCheckpoint, JobResult, JobStatus, PreviousRevision } from '../export/job';
+import type { ExportJob, JobCheckpoint, JobResult, JobStatus, PreviousRevision, RevisionEntry } from '../export/job';
 import { jobRowKey } from '../export/jobIds';
 import type { StreamId } from '../streams/catalog';
 import { readChunked, writeChunked } from './chunkedProperty';
@@ -143,7 +143,8 @@ export class JobRepository {
   async list(query: JobListQuery): Promise<JobPage> {
     const clauses = [odata`PartitionKey eq ${JOBS_PARTITION}`, JOB_ROWS_ONLY];
     if (query.stream) clauses.push(odata`stream eq ${query.stream}`);
-    if (query.status) clauses.push(odata`status eq ${query.status}`);
+    if (query.status === 'lostToRetention') clauses.push(odata`(status eq ${'lostToRetention'} or status eq ${LEGACY_LOST_STATUS})`);
+    else if (query.status) clauses.push(odata`status eq ${query.status}`);
     if (query.kind) clauses.push(odata`kind eq ${query.kind}`);
     if (query.from) clauses.push(odata`windowStart ge ${query.from}`);
     if (query.to) clauses.push(odata`windowStart lt ${query.to}`);
@@ -176,12 +177,28 @@ export class JobRepository {
     for (const status of ['queued', 'running'] as const) yield* this.jobsOf(status, undefined, isCandidate);
   }
 
-  /** Exported windows of a stream that the re-check pass has not looked at, with window end in [from, to). */
-  async *listRecheckCandidates(stream: StreamId, fromEnd: string, toEnd: string): AsyncIterable<ExportJob> {
-    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and kind eq ${'scheduled'} and rechecked eq ${false} and (status eq ${'succeeded'} or status eq ${'empty'}) and windowEnd ge ${fromEnd} and windowEnd lt ${toEnd}` + ` and ${JOB_ROWS_ONLY}`;
-    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter } })) {
-      yield this.remember(fromEntity(entity));
+  /**
+   * Finished windows of a stream (succeeded, empty, or failed without a pending automatic retry) with window end in
+   * [from, to), that the re-check pass has not read yet (`again`: read once, and that pass found late records).
+   */
+  async *listRecheckCandidates(stream: StreamId, fromEnd: string, toEnd: string, again = false): AsyncIterable<ExportJob> {
+    const pass = again ? odata`rechecks eq ${1} and lastRecheckFound gt ${0}` : odata`rechecked eq ${false}`;
+    const filter = odata`PartitionKey eq ${JOBS_PARTITION} and stream eq ${stream} and kind eq ${'scheduled'} and (status eq ${'succeeded'} or status eq ${'empty'} or status eq ${'failed'}) and windowEnd ge ${fromEnd} and windowEnd lt ${toEnd}`;
+    for await (const entity of this.table.listEntities<JobEntity>({ queryOptions: { filter: `${filter} and ${pass} and ${JOB_ROWS_ONLY}` } })) {
+      const job = this.remember(fromEntity(entity));
+      if (job.status === 'failed' && job.retryAt) continue; // its automatic retry comes anyway
+      yield job;
     }
+  }
+
+  /** Jobs queued, running or failed whose window starts before `beforeIso` (the retention sweep), through the index. */
+  async *listUnfinishedBefore(beforeIso: string): AsyncIterable<ExportJob> {
+    for (const status of ['queued', 'running', 'failed'] as const) yield* this.jobsOf(status, undefined, (entry) => entry.windowStart < beforeIso);
+  }
+
+  /** Failed jobs whose automatic retry is due (`retryAt` at or before `nowIso`). */
+  async *listDueRetries(nowIso: string): AsyncIterable<ExportJob> {
+    for await (const job of this.jobsOf('failed', undefined, () => true)) if (job.retryAt && job.retryAt <= nowIso) yield job;
   }
 
   /** Failed jobs of a stream with a given error code (recovery after a licence or permission fix). */
@@ -201,6 +218,13 @@ export class JobRepository {
       else await this.index.removeStale(entry, jobRowKey(entry.jobId));
     }
   }
+}
+
+/** Rows written before `lostToRetention` had its name say `outsideRetention`. */
+const LEGACY_LOST_STATUS = 'outsideRetention';
+
+function statusOf(stored: string | undefined): JobStatus {
+  return (stored === LEGACY_LOST_STATUS ? 'lostToRetention' : stored) as JobStatus;
 }
 
 function toEntity(job: ExportJob): JobEntity {
@@ -224,12 +248,19 @@ function toEntity(job: ExportJob): JobEntity {
     revision: job.revision,
     mode: job.mode,
     rechecked: job.rechecked,
+    rechecks: job.rechecks ?? (job.rechecked ? 1 : 0),
   };
+  if (job.lastRecheckFound) entity.lastRecheckFound = job.lastRecheckFound;
+  if (job.lateRecordsFound) entity.lateRecordsFound = job.lateRecordsFound;
+  if (job.notice) entity.notice = JSON.stringify(job.notice);
+  if (job.revisions?.length) Object.assign(entity, writeChunked('revisions', JSON.stringify(job.revisions)));
   if (job.previous) entity.previous = JSON.stringify(job.previous);
   if (job.filters) entity.filters = JSON.stringify(job.filters);
   if (job.leaseOwner) entity.leaseOwner = job.leaseOwner;
   if (job.leaseExpiresAt) entity.leaseExpiresAt = job.leaseExpiresAt;
   if (job.finishedAt) entity.finishedAt = job.finishedAt;
+  if (job.autoRetries) entity.autoRetries = job.autoRetries;
+  if (job.retryAt) entity.retryAt = job.retryAt;
   if (job.lastError) {
     entity.lastErrorCode = job.lastError.code;
     entity.lastErrorMessage = job.lastError.message.slice(0, 4000);
@@ -245,6 +276,7 @@ function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
   const num = (name: string): number => (typeof entity[name] === 'number' ? (entity[name] as number) : 0);
   const checkpointJson = readChunked('checkpoint', entity);
   const resultJson = str('result');
+  const revisionsJson = readChunked('revisions', entity);
   const code = str('lastErrorCode');
   return {
     jobId: str('jobId') ?? '',
@@ -254,7 +286,7 @@ function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
     windowEnd: str('windowEnd') ?? '',
     formats: (str('formats') ?? '').split(',').filter(Boolean) as FormatId[],
     filters: str('filters') ? (JSON.parse(str('filters') as string) as ExportFilters) : undefined,
-    status: str('status') as JobStatus,
+    status: statusOf(str('status')),
     createdAt: str('createdAt') ?? '',
     updatedAt: str('updatedAt') ?? '',
     queuedAt: str('queuedAt') ?? '',
@@ -264,9 +296,16 @@ function fromEntity(entity: JobEntity & { etag?: string }): ExportJob {
     invocations: num('invocations'),
     continuations: num('continuations'),
     licenceFailures: num('licenceFailures'),
+    autoRetries: num('autoRetries'),
+    retryAt: str('retryAt'),
     revision: num('revision') || 1,
-    mode: str('mode') === 'recheck' ? 'recheck' : 'export',
+    mode: str('mode') === 'recheck' ? 'recheck' : str('mode') === 'rerun' ? 'rerun' : 'export',
     rechecked: entity.rechecked === true,
+    rechecks: num('rechecks') || (entity.rechecked === true ? 1 : 0),
+    lastRecheckFound: num('lastRecheckFound'),
+    lateRecordsFound: num('lateRecordsFound'),
+    notice: str('notice') ? (JSON.parse(str('notice') as string) as ExportJob['notice']) : undefined,
+    revisions: revisionsJson ? (JSON.parse(revisionsJson) as RevisionEntry[]) : undefined,
     previous: str('previous') ? (JSON.parse(str('previous') as string) as PreviousRevision) : undefined,
     checkpoint: checkpointJson ? (JSON.parse(checkpointJson) as JobCheckpoint) : undefined,
     result: resultJson ? (JSON.parse(resultJson) as JobResult) : undefined,

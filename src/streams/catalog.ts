@@ -65,6 +65,19 @@ export interface StreamDefinition {
   licenceNote: string;
 }
 
+/**
+ * Default lags: Microsoft's documented worst latency for the data plus a 30-minute margin (reference:
+ * graph-reporting-api.md §7; docs/configuration.md says which figure each rests on). Records later still are caught
+ * by the re-check pass (src/export/rechecks.ts).
+ * - Audit: the published P99 is 5 minutes; 5 + 25 rounded to 30.
+ * - Sign-ins: "up to two hours for some sign-in records", and MFA details aggregate over up to two hours: 120 + 30.
+ * - Provisioning: no figure; events come per 40-minute cycle and a failed export is retried 40 minutes later, so up
+ *   to two cycles (80 minutes): 80 + 30, rounded to 120.
+ */
+const AUDIT_LAG_MINUTES = 30;
+const SIGN_IN_LAG_MINUTES = 150;
+const PROVISIONING_LAG_MINUTES = 120;
+
 const premium = 'Microsoft Entra ID P1 or P2 (Graph returns sign-in and provisioning logs only to premium tenants)';
 
 export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
@@ -77,7 +90,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     timeOperators: 'ge-le',
     idProperty: 'id',
     defaultWindowMinutes: 60,
-    defaultLagMinutes: 30,
+    defaultLagMinutes: AUDIT_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'AuditLogs',
     csvFiles: [{ layout: 'audit', portalPrefix: 'AuditLogs', blobSuffix: '' }],
@@ -93,7 +106,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     signInEventType: 'interactiveUser',
     idProperty: 'id',
     defaultWindowMinutes: 60,
-    defaultLagMinutes: 120,
+    defaultLagMinutes: SIGN_IN_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'InteractiveSignIns',
     csvFiles: [
@@ -112,7 +125,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     signInEventType: 'nonInteractiveUser',
     idProperty: 'id',
     defaultWindowMinutes: 15,
-    defaultLagMinutes: 120,
+    defaultLagMinutes: SIGN_IN_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'NonInteractiveSignIns',
     csvFiles: [
@@ -131,7 +144,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     signInEventType: 'servicePrincipal',
     idProperty: 'id',
     defaultWindowMinutes: 60,
-    defaultLagMinutes: 120,
+    defaultLagMinutes: SIGN_IN_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'ApplicationSignIns',
     csvFiles: [{ layout: 'applicationSignIns', portalPrefix: 'ApplicationSignIns', blobSuffix: '' }],
@@ -147,7 +160,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     signInEventType: 'managedIdentity',
     idProperty: 'id',
     defaultWindowMinutes: 60,
-    defaultLagMinutes: 120,
+    defaultLagMinutes: SIGN_IN_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'MSISignIns',
     csvFiles: [{ layout: 'managedIdentitySignIns', portalPrefix: 'MSISignIns', blobSuffix: '' }],
@@ -163,7 +176,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     idProperty: 'id',
     supportIdProperty: 'changeId',
     defaultWindowMinutes: 60,
-    defaultLagMinutes: 120,
+    defaultLagMinutes: PROVISIONING_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'ProvisioningLogs',
     csvFiles: [

@@ -189,7 +189,8 @@ describe('a local run: timer, queue, worker, HTTP API', () => {
     const target = [...(await storedJobs()).values()].find((j) => j.stream === 'audit' && j.status === 'succeeded') as ExportJob;
     const { status, body } = await api<ApiExport>(`/exports/${target.jobId}/rerun`, { method: 'POST' });
     expect(status).toBe(202);
-    expect(body).toMatchObject({ jobId: target.jobId, status: 'queued', revision: 2 });
+    // Revision 1 keeps serving until revision 2 is written.
+    expect(body).toMatchObject({ jobId: target.jobId, status: 'queued', revision: 1, pendingRevision: 2 });
     expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
     await host.drainQueues();
     const after = (await api<ApiExport>(`/exports/${target.jobId}`)).body;

@@ -69,6 +69,19 @@ describe('alerts', () => {
     expect(extract(queryOf(ruleNamed(rules, '-stream-stale')), 'stream')).toBe(true);
   });
 
+  test('windows nearing the retention edge and windows lost to it alert, from the planner\'s lines, split by stream', () => {
+    const atRisk = ruleNamed(rules, '-windows-at-risk');
+    expect(queryOf(atRisk)).toMatch(/^traces\n\| where message has "ExportWindowsAtRisk"/);
+    expect(at(atRisk.body, 'properties.windowSize')).toBe('PT1H'); // the planner repeats the line hourly
+    const lost = ruleNamed(rules, '-window-lost');
+    expect(queryOf(lost)).toMatch(/^traces\n\| where message has "ExportWindowLost"/);
+    expect(at(lost.body, 'properties.severity')).toBe(1);
+    for (const rule of [atRisk, lost]) {
+      expect(queryOf(rule)).toMatch(/extract\(@"stream=\(\\S\+\)", 1, message\)/);
+      expect((at(rule.body, 'properties.criteria.allOf.0.dimensions') as { name: string }[]).map((d) => d.name)).toEqual(['stream']);
+    }
+  });
+
   test('alerts notify an e-mail action group only when an address is given', () => {
     expect(compileDeployment().ofType('Microsoft.Insights/actionGroups')).toHaveLength(0);
     for (const r of rules) expect(at(r.body, 'properties.actions.actionGroups')).toEqual([]);

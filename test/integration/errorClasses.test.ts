@@ -66,7 +66,7 @@ describe('Graph failure classes', () => {
     const old = newScheduledJob(h.config, 'audit', parseInstant('2026-10-20T00:00:00Z'), parseInstant('2026-10-20T01:00:00Z'), new Date(h.clock.now));
     await h.runtime.jobs.insertIfAbsent(old);
     const result = await h.work({ jobId: old.jobId, continuation: 0 });
-    expect(result).toMatchObject({ outcome: 'outsideRetention', job: { status: 'outsideRetention', lastError: { code: 'OutsideRetention' } } });
+    expect(result).toMatchObject({ outcome: 'lostToRetention', job: { status: 'lostToRetention', lastError: { code: 'OutsideRetention' } } });
     expect(await h.work({ jobId: old.jobId, continuation: 0 })).toMatchObject({ outcome: 'skipped', reason: 'finished' });
   });
 

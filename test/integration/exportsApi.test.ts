@@ -36,6 +36,7 @@ describe('exports API', () => {
       container: r.config.exportsContainer,
       linkExpiryMinutes: 15,
       auth: { authentication: 'functionKey', platformAuthentication: false },
+      retentionDays: r.config.retentionDays,
       now: r.now,
     };
   });
@@ -106,13 +107,16 @@ describe('exports API', () => {
     const noFile = await call(downloadExportFile, request('/x', { jobId, fileKey: 'xml' }), deps);
     expect(noFile).toMatchObject({ status: 404, jsonBody: { error: { code: 'FileNotFound' } } });
     const rerun = await rerunExport(request('/x', { jobId }), deps);
-    expect(rerun.response.status).toBe(202);
-    const unfinished = await call(downloadExportFile, request('/x', { jobId, fileKey: 'csv' }), deps);
-    expect(unfinished).toMatchObject({ status: 409, jsonBody: { error: { code: 'ExportNotFinished' } } });
+    expect(rerun.response).toMatchObject({ status: 202, jsonBody: { revision: 1, pendingRevision: 2 } });
+    // The served revision keeps answering while the re-run is queued.
+    const meanwhile = await call(downloadExportFile, request('/x', { jobId, fileKey: 'csv' }), deps);
+    expect(meanwhile.status).toBe(302);
     await h.drain(rerun.messages);
     const after = await h.runtime.jobs.get(jobId);
-    expect(after).toMatchObject({ status: 'succeeded', revision: 2 });
+    expect(after).toMatchObject({ status: 'succeeded', revision: 2, result: { revision: 2 } });
     expect(after!.result!.files[0].blobName).toMatch(/_r2\./);
+    const noRevision = await call(downloadExportFile, request('/x?revision=7', { jobId, fileKey: 'csv' }), deps);
+    expect(noRevision).toMatchObject({ status: 404, jsonBody: { error: { code: 'RevisionNotFound', message: expect.stringContaining('2, 1') } } });
   });
 
   const principal = (roles: string[], name = 'ana@contoso.example') =>

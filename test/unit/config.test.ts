@@ -9,7 +9,7 @@ describe('configuration', () => {
     const config = loadConfig(local);
     expect(config.formats).toEqual(['jsonl.gz', 'csv']);
     expect(config.streams.audit).toEqual({ enabled: true, windowMinutes: 60, lagMinutes: 30 });
-    expect(config.streams.nonInteractiveSignIns.lagMinutes).toBe(120);
+    expect(config.streams.nonInteractiveSignIns.lagMinutes).toBe(150);
     expect(config.schedule).toBe('0 */5 * * * *');
     expect(config.linkExpiryMinutes).toBe(15);
   });

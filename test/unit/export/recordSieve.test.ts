@@ -46,6 +46,18 @@ describe('RecordSieve', () => {
     expect(new Set(pos.idsAtCursor)).toEqual(new Set([idHash('a'), idHash('b')]));
   });
 
+  it('drops a record served again on a later page, at its own instant or another, keeping the version written', () => {
+    const sieve = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    sieve.accept([rec('a', '2026-11-27T10:50:00Z', { v: 1 }), rec('b', '2026-11-27T10:40:00Z'), rec('c', '2026-11-27T10:30:00Z')]);
+    // The next page repeats the end of the previous one (its paging shifted), and Graph republished `a` earlier.
+    sieve.accept([rec('b', '2026-11-27T10:40:00Z'), rec('c', '2026-11-27T10:30:00Z'), rec('a', '2026-11-27T10:20:00Z', { v: 2 }), rec('d', '2026-11-27T10:10:00Z')]);
+    sieve.finish();
+    const written = sieve.takeReady();
+    expect(ids(written)).toEqual(['a', 'b', 'c', 'd']);
+    expect(written[0]).toMatchObject({ v: 1 });
+    expect(sieve.counts.duplicatesDropped).toBe(3);
+  });
+
   it('refuses a record without a time rather than guessing', () => {
     const sieve = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
     expect(() => sieve.accept([{ id: 'x' } as never])).toThrow(/activityDateTime/);
