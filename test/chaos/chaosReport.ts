@@ -53,8 +53,10 @@ export function problems(report: ChaosReport, limit = 40): string[] {
     ...report.storage.unwrapped.map((op) => `storage call not faulted: ${op}`),
     ...report.samples.map((line) => `record ${line}`),
     ...report.worker.errorSamples.map((line) => `worker error: ${line}`),
+    ...report.plannerErrors.map((line) => `planner error: ${line}`),
   ];
-  return lines.slice(0, limit);
+  // Planner errors last but always shown: a tick failing for anything but an injected fault stops the run from planning.
+  return [...lines.slice(0, limit), ...report.plannerErrors.filter((_, i) => lines.length - report.plannerErrors.length + i >= limit).map((line) => `planner error: ${line}`)];
 }
 
 export function verdict(report: ChaosReport): string {

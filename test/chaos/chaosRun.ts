@@ -100,6 +100,8 @@ export interface ChaosReport extends Verification {
   stalls: number;
   storage: StorageFaultStats & { totalCalls: number; totalFaults: number; coverage: ReturnType<StorageFaults['coverage']> };
   plannerFailures: number;
+  /** One sample of each distinct planner error (stack heads): a tick that failed for anything but a storage fault shows here. */
+  plannerErrors: string[];
   queue: QueueReport;
   graph: GraphFaultReport;
   records: number;
@@ -175,6 +177,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const queue = (late.queue = await startQueue(options, worker, storageFaults, random, concurrency, `${prefix}jobs`, onPoison));
 
   let plannerFailures = 0;
+  const plannerErrors = new Map<string, string>();
+  // One sample per kind of planner error: an injected storage fault is expected, anything else is a finding.
+  const notePlannerError = (key: string, text: string): void => {
+    if (!plannerErrors.has(key) && plannerErrors.size < 20) plannerErrors.set(key, text);
+  };
   const endOfData = START + spanHours * 3600_000;
   const maxLag = Math.max(...Object.values(lags));
   // The last window of the span is planned once it ended `lag` ago; the run ends after every window's horizon.
@@ -187,10 +194,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (tick > lastPlanTick && (await spanPlanned(base, config, endOfData))) for (const s of STREAM_IDS) config.streams[s].lagMinutes = 1_000_000;
       try {
         const planned = await planExports({ ...planner, log: silentLogger });
+        // A failed step (a storage call failed) ends that step only; the run's messages still go out, as on the host.
+        if (planned.failures.length) plannerFailures++;
+        for (const failure of planned.failures) notePlannerError(failure.includes('Injected fault at ') ? 'injected' : failure.slice(0, 120), failure);
         for (const m of planned.messages) await queue.send(m);
-      } catch {
-        // The timer invocation failed (a storage call failed): its messages are lost; the next tick's sweep recovers.
+      } catch (error) {
+        // The timer invocation failed outside its steps (or sending a message failed): the next tick's sweep recovers.
         plannerFailures++;
+        const text = String((error as Error)?.stack ?? error).slice(0, 600);
+        notePlannerError(text.includes('Injected fault at ') ? 'injected' : text.slice(0, 120), text);
       }
       await queue.drain(() => clock.now >= tick + TICK_MS);
       if (tick >= lastTick && !(await hasPendingWork(base))) break;
@@ -228,6 +240,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     stalls: worker.stallsStarted,
     storage: { ...storageFaults.stats, totalCalls: storageFaults.totalCalls(), totalFaults: storageFaults.total(), coverage: storageFaults.coverage() },
     plannerFailures,
+    plannerErrors: [...plannerErrors.values()],
     queue: await queue.report(),
     graph: graphReport,
     records: options.records,
