@@ -2,7 +2,7 @@
  * The manifest written beside every window's files: what was asked of Graph, what was written, and the SHA-256
  * of each file's final bytes (what `sha256sum` prints for the downloaded file).
  */
-import type { ContainerClient } from '@azure/storage-blob';
+import type { ExportFileStore } from '../storage/fileStore';
 import type { TruncationCounts } from '../formats/types';
 import type { StreamDefinition } from '../streams/catalog';
 import type { CompiledExportFilter, ExportFilters } from './filters';
@@ -106,9 +106,6 @@ export function buildManifest(input: ManifestInput): Manifest {
   };
 }
 
-export async function writeManifest(container: ContainerClient, blobName: string, manifest: Manifest): Promise<void> {
-  const body = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
-  await container.getBlockBlobClient(blobName).upload(body, body.length, {
-    blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
-  });
+export async function writeManifest(files: ExportFileStore, name: string, manifest: Manifest): Promise<void> {
+  await files.writeJson(name, Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'));
 }
