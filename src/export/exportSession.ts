@@ -213,6 +213,7 @@ export class ExportSession {
    */
   private async flushAndCheckpoint(sieve: RecordSieve, options: { final?: boolean; resumeLink?: string } = {}): Promise<void> {
     this.write(sieve.takeReady());
+    if (options.final) this.files.addFooters();
     await this.files.flush();
     this.deps.faultPoint?.('afterStage');
     const position = sieve.position();
@@ -228,6 +229,7 @@ export class ExportSession {
       idsAtCursor: options.final ? [] : position.idsAtCursor,
       resumeLink: options.final ? undefined : options.resumeLink,
       files,
+      footersStaged: options.final ? true : undefined,
       counts: { ...this.counts, records },
       truncation: this.files.truncationCounts(),
       idDigest: this.idDigest,
@@ -252,7 +254,7 @@ export class ExportSession {
     await this.deps.renewLease();
     this.deps.faultPoint?.('beforeCommit');
     const metadata = { jobId: this.job.jobId, stream: this.job.stream, windowStart: this.job.windowStart, windowEnd: this.job.windowEnd };
-    const files = await this.files.commit(window, metadata);
+    const files = await this.files.commit(window, metadata, this.checkpoint.footersStaged === true);
     const fingerprintsBlob = await this.files.commitFingerprints(metadata);
     this.deps.faultPoint?.('afterCommit');
     const comparison = this.compare?.result(this.checkpoint.compare);
@@ -272,7 +274,8 @@ export class ExportSession {
       startedAt: this.startedAt,
       finishedAt,
     });
-    await writeManifest(this.deps.container, manifestBlob, manifest);
+    // A retry finds the manifest an earlier attempt wrote for these same files and keeps it (its time of writing).
+    const stored = await writeManifest(this.deps.container, manifestBlob, manifest);
     this.deps.faultPoint?.('afterManifest');
     return {
       revision: this.job.revision,
@@ -284,7 +287,7 @@ export class ExportSession {
       idDigest: this.checkpoint.idDigest,
       contentDigest: this.checkpoint.contentDigest,
       comparison,
-      finishedAt,
+      finishedAt: stored.finishedAt,
     };
   }
 

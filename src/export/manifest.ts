@@ -106,9 +106,46 @@ export function buildManifest(input: ManifestInput): Manifest {
   };
 }
 
-export async function writeManifest(container: ContainerClient, blobName: string, manifest: Manifest): Promise<void> {
+/**
+ * Writes the manifest, unless the blob already holds one for the same revision with the same files (a retry after a
+ * crash between the manifest and the job's update): that one is kept and returned, so nothing is rewritten (a WORM
+ * policy refuses rewrites) and the job's result matches the manifest on disk. Returns the manifest stored.
+ */
+export async function writeManifest(container: ContainerClient, blobName: string, manifest: Manifest): Promise<Manifest> {
+  const blob = container.getBlockBlobClient(blobName);
+  const existing = await readManifest(container, blobName);
+  if (existing && describesSameFiles(existing, manifest)) return existing;
   const body = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
-  await container.getBlockBlobClient(blobName).upload(body, body.length, {
+  await blob.upload(body, body.length, {
     blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
   });
+  return manifest;
+}
+
+/** The manifest stored at `blobName`, or undefined when there is none (or it is not a manifest). */
+export async function readManifest(container: ContainerClient, blobName: string): Promise<Manifest | undefined> {
+  let body: Buffer;
+  try {
+    body = await container.getBlockBlobClient(blobName).downloadToBuffer();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as Partial<Manifest>;
+    return typeof parsed.jobId === 'string' && Array.isArray(parsed.files) && parsed.totals ? (parsed as Manifest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describesSameFiles(a: Manifest, b: Manifest): boolean {
+  const files = (m: Manifest) => JSON.stringify(m.files.map((f) => [f.key, f.blobName, f.bytes, f.records, f.sha256]));
+  return (
+    a.jobId === b.jobId &&
+    a.revision === b.revision &&
+    a.fingerprints === b.fingerprints &&
+    a.totals.records === b.totals.records &&
+    files(a) === files(b)
+  );
 }

@@ -22,6 +22,9 @@ import { EMPTY_SHA256_STATE, ResumableSha256, type Sha256State } from './sha256'
 
 const gzipAsync = promisify(gzip);
 
+/** Blob metadata holding the SHA-256 (hex) of the committed bytes. */
+export const SHA256_METADATA = 'sha256';
+
 /** Put Block List accepts at most 50,000 committed blocks per blob. */
 export const MAX_BLOCKS_PER_BLOB = 50_000;
 
@@ -140,19 +143,37 @@ export class StagedBlobFile {
     };
   }
 
+  /**
+   * Commits the staged blocks as the blob. Idempotent without rewriting: when the blob already holds exactly these
+   * bytes (its length, and the SHA-256 an earlier commit recorded in its metadata), nothing is written, so a retry
+   * after a crash between the commit and the job's update works under a WORM policy, which refuses any rewrite.
+   */
   async commit(headers: CommitHeaders): Promise<{ bytes: number; sha256: string }> {
     const blob = this.container.getBlockBlobClient(this.initial.blobName);
+    const sha256 = (await this.hash()).digestHex();
+    if (await this.alreadyCommitted(sha256)) return { bytes: this.bytes, sha256 };
     // Put Block List looks up each id among uncommitted blocks first, then committed ones ("latest"), so
     // re-running a commit that already succeeded yields the same blob.
     await blob.commitBlockList(committedBlockIds(this.runs), {
       blobHTTPHeaders: { blobContentType: headers.contentType, blobContentDisposition: headers.contentDisposition },
-      metadata: headers.metadata,
+      metadata: { ...headers.metadata, [SHA256_METADATA]: sha256 },
     });
     const properties = await blob.getProperties();
     if (properties.contentLength !== this.bytes) {
       throw new Error(`Committed ${this.initial.blobName} has ${properties.contentLength} bytes, expected ${this.bytes}`);
     }
-    return { bytes: this.bytes, sha256: (await this.hash()).digestHex() };
+    return { bytes: this.bytes, sha256 };
+  }
+
+  /** Whether the blob exists with exactly the bytes staged here. */
+  private async alreadyCommitted(sha256: string): Promise<boolean> {
+    try {
+      const properties = await this.container.getBlockBlobClient(this.initial.blobName).getProperties();
+      return properties.contentLength === this.bytes && properties.metadata?.[SHA256_METADATA] === sha256;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
+    }
   }
 
   private hash(): Promise<ResumableSha256> {
