@@ -50,7 +50,7 @@ param backfillDays int = 7
 @maxValue(30)
 param entraRetentionDays int = 30
 
-@description('EXPORT_FORMATS: comma-separated list of jsonl, jsonl.gz, json, json.gz, csv, csv.gz.')
+@description('EXPORT_FORMATS: comma-separated list of jsonl, jsonl.gz, json, json.gz, csv, csv.gz, diag, diag.gz (diagnostic-settings layout).')
 param exportFormats string = 'jsonl.gz,csv'
 
 @description('LINK_EXPIRY_MINUTES: lifetime of a download link.')
@@ -83,6 +83,18 @@ param streamManagedIdentitySignInsEnabled bool = true
 
 @description('STREAM_PROVISIONING_ENABLED: export provisioning logs (needs Entra ID P1/P2).')
 param streamProvisioningEnabled bool = true
+
+// ---------- Cloud ----------
+
+@description('GRAPH_BASE_URL: Microsoft Graph service root of the tenant\'s cloud. Empty: the one of the Azure cloud deployed to (AzureCloud: graph.microsoft.com, AzureUSGovernment: graph.microsoft.us, AzureChinaCloud: microsoftgraph.chinacloudapi.cn). US Government L5 (DoD) tenants set https://dod-graph.microsoft.us; GCC (moderate) tenants keep https://graph.microsoft.com.')
+@allowed([
+  ''
+  'https://graph.microsoft.com'
+  'https://graph.microsoft.us'
+  'https://dod-graph.microsoft.us'
+  'https://microsoftgraph.chinacloudapi.cn'
+])
+param graphBaseUrl string = ''
 
 // ---------- HTTP API authentication ----------
 
@@ -199,6 +211,14 @@ var streamEnabled = {
   managedIdentitySignIns: streamManagedIdentitySignInsEnabled
   provisioning: streamProvisioningEnabled
 }
+// The Graph service root of each Azure cloud (learn.microsoft.com/graph/deployments); the app derives the token scope
+// and sign-in authority from it (src/graph/graphClouds.ts). Any other cloud must set graphBaseUrl.
+var graphBaseUrlOfCloud = {
+  AzureCloud: 'https://graph.microsoft.com'
+  AzureUSGovernment: 'https://graph.microsoft.us'
+  AzureChinaCloud: 'https://microsoftgraph.chinacloudapi.cn'
+}
+var effectiveGraphBaseUrl = empty(graphBaseUrl) ? graphBaseUrlOfCloud[environment().name] : graphBaseUrl
 var enabledStreams = map(filter(items(streamEnabled), s => s.value), s => s.key)
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -320,6 +340,7 @@ module api 'app/api.bicep' = {
     streamManagedIdentitySignInsEnabled: streamManagedIdentitySignInsEnabled
     streamProvisioningEnabled: streamProvisioningEnabled
     apiClientId: apiClientId
+    graphBaseUrl: effectiveGraphBaseUrl
     linkAuditRetentionDays: linkAuditRetentionDays
   }
   // The containers, queues and tables exist and the roles are granted before the host first starts.

@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { STREAM_IDS, STREAMS, StreamId } from './streams/catalog';
+import { ncrontabProblem } from './time/ncrontab';
+import { GLOBAL_GRAPH_CLOUD, graphCloudOf, graphScopeOf, unknownGraphCloudMessage } from './clouds/graphClouds';
 
-export const FORMAT_IDS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'csv', 'csv.gz'] as const;
+export const FORMAT_IDS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'csv', 'csv.gz', 'diag', 'diag.gz'] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
 export interface StreamSettings {
@@ -39,7 +41,12 @@ export interface AppConfig {
   /** The shared Graph request budget's ledger (one row per app per tenant). */
   graphBudgetTable: string;
   graph: {
+    /** A Graph service root (global or national cloud), or the simulator's URL in simulator mode. */
     baseUrl: string;
+    /** `https://{cloud's Graph host}/.default`: the token audience follows the cloud (src/clouds/graphClouds.ts). */
+    scope: string;
+    /** The cloud's Entra authority for DefaultAzureCredential; undefined in simulator mode. */
+    authorityHost?: string;
     authMode: GraphAuthMode;
     /** Client id of the user-assigned managed identity (AZURE_CLIENT_ID). */
     clientId?: string;
@@ -116,11 +123,14 @@ const boolSetting = z
   .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** NCRONTAB with six fields (seconds first), as the Functions timer trigger expects. */
+/** NCRONTAB with six fields (seconds first), as the Functions timer trigger expects (src/time/ncrontab.ts). */
 const ncrontab = z
   .string()
   .trim()
-  .refine((v) => v.split(/\s+/).length === 6, 'must be a six-field NCRONTAB expression such as "0 */5 * * * *"');
+  .superRefine((v, ctx) => {
+    const problem = ncrontabProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 function read<T>(env: Env, name: string, schema: z.ZodType<T>, fallback: string | undefined): T {
   const raw = env[name] === undefined || env[name] === '' ? fallback : env[name];
@@ -143,8 +153,13 @@ export function streamSettingName(stream: StreamId, suffix: 'ENABLED' | 'WINDOW_
   return `STREAM_${stream.toUpperCase()}_${suffix}`;
 }
 
-export function loadConfig(env: Env = process.env): AppConfig {
-  const storage = readStorage(env);
+export interface LoadConfigOptions {
+  /** `none`: the command-line export, which keeps everything on local disk and reads no storage settings. */
+  storage?: 'required' | 'none';
+}
+
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const storage = options.storage === 'none' ? {} : readStorage(env);
   const formats = read(
     env,
     'EXPORT_FORMATS',
@@ -178,6 +193,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (authMode !== 'simulator' && !graphBaseUrl.startsWith('https://')) {
     throw new ConfigError('GRAPH_BASE_URL', 'must use https unless GRAPH_AUTH_MODE=simulator');
   }
+  // The token's audience and the sign-in authority follow the cloud; any other host is refused before a token is asked for.
+  const cloud = authMode === 'simulator' ? undefined : graphCloudOf(graphBaseUrl);
+  if (authMode !== 'simulator' && !cloud) throw new ConfigError('GRAPH_BASE_URL', unknownGraphCloudMessage(graphBaseUrl));
   const retentionDays = read(env, 'ENTRA_RETENTION_DAYS', intSetting(7, 30), '30');
   const backfillDays = read(env, 'BACKFILL_DAYS', intSetting(0, 30), '7');
   if (backfillDays > retentionDays) {
@@ -198,6 +216,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     graphBudgetTable: read(env, 'GRAPH_BUDGET_TABLE', tableName, 'graphbudget'),
     graph: {
       baseUrl: graphBaseUrl,
+      scope: graphScopeOf(cloud ?? GLOBAL_GRAPH_CLOUD),
+      authorityHost: cloud?.authorityHost,
       authMode,
       clientId: optional(env, 'AZURE_CLIENT_ID'),
       tenantId: optional(env, 'AZURE_TENANT_ID'),

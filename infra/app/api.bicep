@@ -49,6 +49,9 @@ param maximumInstanceCount int
 @description('Memory of each instance in MB.')
 param instanceMemoryMB int
 
+@description('GRAPH_BASE_URL: Microsoft Graph service root of the tenant\'s cloud (global or national).')
+param graphBaseUrl string
+
 @description('EXPORT_SCHEDULE: six-field NCRONTAB of the planning timer.')
 param exportSchedule string
 
@@ -170,9 +173,12 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'AzureWebJobsStorage__tableServiceUri', value: storage.properties.primaryEndpoints.table }
         // Makes DefaultAzureCredential / ManagedIdentityCredential pick the user-assigned identity.
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
+        // The tenant whose logs are exported: named in every diagnostic-settings record (EXPORT_FORMATS diag).
+        { name: 'AZURE_TENANT_ID', value: tenant().tenantId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
         { name: 'GRAPH_AUTH_MODE', value: 'managedIdentity' }
+        { name: 'GRAPH_BASE_URL', value: graphBaseUrl }
         // The names of what storage.bicep creates, so the app and the template cannot disagree.
         { name: 'EXPORTS_CONTAINER', value: exportsContainerName }
         { name: 'JOBS_TABLE', value: jobsTableName }

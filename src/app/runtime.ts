@@ -11,7 +11,7 @@ import { JobRepository } from '../storage/jobRepository';
 import { LinkAuditRepository } from '../storage/linkAuditRepository';
 import { createLinkSigner, LinkSigner } from '../storage/links';
 import { StreamRepository } from '../storage/streamRepository';
-import { ensureStorage } from '../storage/tableErrors';
+import { ensureStorage } from '../storage/ensureStorage';
 import { JOBS_POISON_QUEUE_NAME, JOBS_QUEUE_NAME } from '../functions/registry';
 
 export interface Runtime {

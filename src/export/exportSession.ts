@@ -12,6 +12,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { AppConfig } from '../config';
 import type { GraphClient } from '../graph/graphClient';
 import { buildListUrl } from '../graph/odata';
+import { configuredTenantId } from '../graph/credentials';
 import { classifyGraphError, GraphRequestError } from '../graph/errors';
 import { STREAMS } from '../streams/catalog';
 import { formatInstant, instantFromDate, parseInstant, Ticks } from '../time/instant';
@@ -24,6 +25,8 @@ import { blobBaseName, manifestBlobName } from './jobIds';
 import type { Logger } from './logger';
 import { buildManifest, writeManifest } from './manifest';
 import { OutputFiles } from './outputFiles';
+import type { ExportFileStore } from '../storage/fileStore';
+import { BlobFileStore } from '../storage/blobFileStore';
 import { Scheduler, withLeaseRenewal } from './leaseKeeper';
 import { RecordSieve } from './recordSieve';
 import type { GraphRecord } from '../formats/types';
@@ -34,7 +37,10 @@ export type FaultPoint = 'afterPage' | 'afterStage' | 'afterCheckpoint' | 'befor
 export interface SessionDeps {
   config: AppConfig;
   graph: GraphClient;
-  container: ContainerClient;
+  /** The exports container (the function app) ... */
+  container?: ContainerClient;
+  /** ... or any other store of the session's files (the command-line export's folder). */
+  files?: ExportFileStore;
   now: () => Date;
   log: Logger;
   /** Persists the checkpoint (etag-guarded, renews the lease); throws if the lease was lost. */
@@ -63,6 +69,7 @@ export class ExportSession {
   /** An on-demand export's filters: Graph's part goes into each query, the record test runs on every page. */
   private readonly filter?: CompiledExportFilter;
   private readonly files: OutputFiles;
+  private readonly store: ExportFileStore;
   private readonly startedAt: string;
   private checkpoint: JobCheckpoint;
   private idDigest: string;
@@ -95,11 +102,12 @@ export class ExportSession {
     this.counts = { ...this.checkpoint.counts };
     this.startedAt = this.checkpoint.startedAt;
     const base = blobBaseName({ jobId: job.jobId, kind: job.kind, stream: job.stream, start: this.start, end: this.end, revision: job.revision });
+    this.store = deps.files ?? new BlobFileStore(requireContainer(deps.container));
     this.files = new OutputFiles(
-      deps.container,
+      this.store,
       job.stream,
       job.formats,
-      { neutralizeFormulas: deps.config.csvNeutralizeFormulas },
+      { neutralizeFormulas: deps.config.csvNeutralizeFormulas, tenantId: configuredTenantId(deps.config.graph) },
       base,
       this.checkpoint.files,
       job.leaseEpoch,
@@ -110,7 +118,7 @@ export class ExportSession {
   }
 
   async run(): Promise<SessionOutcome> {
-    await this.compare?.load(this.deps.container);
+    await this.compare?.load(this.store);
     if (this.checkpoint.phase === 'paging') {
       const finished = await this.page();
       if (!finished) return { kind: 'yield' };
@@ -275,7 +283,7 @@ export class ExportSession {
       finishedAt,
     });
     // A retry finds the manifest an earlier attempt wrote for these same files and keeps it (its time of writing).
-    const stored = await writeManifest(this.deps.container, manifestBlob, manifest);
+    const stored = await writeManifest(this.store, manifestBlob, manifest);
     this.deps.faultPoint?.('afterManifest');
     return {
       revision: this.job.revision,
@@ -326,4 +334,9 @@ export class ExportSession {
       this.lastCheckpointAt = this.deps.now().getTime();
     }
   }
+}
+
+function requireContainer(container: ContainerClient | undefined): ContainerClient {
+  if (!container) throw new Error('An export session needs the exports container or another file store');
+  return container;
 }

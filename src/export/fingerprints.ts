@@ -4,7 +4,7 @@
  * which records are new, which changed and which are missing without re-reading the revision's data files.
  */
 import { createHash } from 'node:crypto';
-import type { ContainerClient } from '@azure/storage-blob';
+import type { ExportFileStore } from '../storage/fileStore';
 import type { GraphRecord } from '../formats/types';
 import type { RevisionComparison } from './job';
 import { idHash } from './recordSieve';
@@ -41,8 +41,8 @@ export function addToContentDigest(digest: string, prints: readonly Fingerprint[
   return (sum % MOD).toString(16).padStart(32, '0');
 }
 
-export async function loadFingerprints(container: ContainerClient, blobName: string): Promise<Map<string, string>> {
-  const text = (await container.getBlobClient(blobName).downloadToBuffer()).toString('utf8');
+export async function loadFingerprints(store: ExportFileStore, blobName: string): Promise<Map<string, string>> {
+  const text = (await store.read(blobName)).toString('utf8');
   const map = new Map<string, string>();
   for (const line of text.split('\n')) {
     if (!line) continue;

@@ -22,7 +22,8 @@ export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'empty', 'failed'
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'empty', 'failed', 'lostToRetention'];
 
-export type JobKind = 'scheduled' | 'adhoc';
+/** `cli`: a command-line export to a local folder (its jobs live in the folder's checkpoint, never in Tables). */
+export type JobKind = 'scheduled' | 'adhoc' | 'cli';
 
 export interface ExportCounts {
   /** Records written (after window filtering and de-duplication). */

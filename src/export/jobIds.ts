@@ -55,19 +55,29 @@ export function invertedMinutes(ticks: Ticks): string {
 
 export interface BlobNameParts {
   jobId: string;
-  kind: 'scheduled' | 'adhoc';
+  kind: 'scheduled' | 'adhoc' | 'cli';
   stream: StreamId;
   start: Ticks;
   end: Ticks;
   revision: number;
 }
 
-/** `{stream}/{yyyy}/{MM}/{dd}/{stream}_{start}_{end}` (scheduled) or `adhoc/{jobId}/{stream}_{start}_{end}`; `_r{n}` for revisions after the first. */
+/**
+ * `{stream}/{yyyy}/{MM}/{dd}/{stream}_{start}_{end}` (scheduled), `adhoc/{jobId}/{stream}_{start}_{end}` (on demand), or
+ * `{stream}_{start}_{end}` at the top of the export folder (command line); `_r{n}` for revisions after the first.
+ */
 export function blobBaseName(parts: BlobNameParts): string {
   const day = formatInstant(parts.start, 7);
-  const folder = parts.kind === 'adhoc' ? `adhoc/${parts.jobId}` : `${parts.stream}/${day.slice(0, 4)}/${day.slice(5, 7)}/${day.slice(8, 10)}`;
   const revision = parts.revision > 1 ? `_r${parts.revision}` : '';
-  return `${folder}/${parts.stream}_${compactMinute(parts.start)}_${compactMinute(parts.end)}${revision}`;
+  const file = `${parts.stream}_${compactMinute(parts.start)}_${compactMinute(parts.end)}${revision}`;
+  if (parts.kind === 'cli') return file;
+  const folder = parts.kind === 'adhoc' ? `adhoc/${parts.jobId}` : `${parts.stream}/${day.slice(0, 4)}/${day.slice(5, 7)}/${day.slice(8, 10)}`;
+  return `${folder}/${file}`;
+}
+
+/** The job of one stream of a command-line export: `cli-{stream}-{start}-{end}`, unique within its folder. */
+export function cliJobId(stream: StreamId, start: Ticks, end: Ticks): string {
+  return `cli-${stream}-${compactMinute(start)}-${compactMinute(end)}`;
 }
 
 export function dataBlobName(base: string, blobSuffix: string, extension: string, gzip: boolean): string {

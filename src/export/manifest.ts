@@ -2,7 +2,7 @@
  * The manifest written beside every window's files: what was asked of Graph, what was written, and the SHA-256
  * of each file's final bytes (what `sha256sum` prints for the downloaded file).
  */
-import type { ContainerClient } from '@azure/storage-blob';
+import type { ExportFileStore } from '../storage/fileStore';
 import type { TruncationCounts } from '../formats/types';
 import type { StreamDefinition } from '../streams/catalog';
 import type { CompiledExportFilter, ExportFilters } from './filters';
@@ -107,30 +107,19 @@ export function buildManifest(input: ManifestInput): Manifest {
 }
 
 /**
- * Writes the manifest, unless the blob already holds one for the same revision with the same files (a retry after a
- * crash between the manifest and the job's update): that one is kept and returned, so nothing is rewritten (a WORM
- * policy refuses rewrites) and the job's result matches the manifest on disk. Returns the manifest stored.
+ * Writes the manifest, unless the store already holds one for the same revision with the same files (a retry after
+ * a crash between the manifest and the job's update): that one is kept and returned, so nothing is rewritten (a WORM
+ * policy refuses rewrites) and the job's result matches the manifest stored. Returns the manifest stored.
  */
-export async function writeManifest(container: ContainerClient, blobName: string, manifest: Manifest): Promise<Manifest> {
-  const blob = container.getBlockBlobClient(blobName);
-  const existing = await readManifest(container, blobName);
+export async function writeManifest(files: ExportFileStore, name: string, manifest: Manifest): Promise<Manifest> {
+  const existing = parseManifest(await files.readIfExists(name));
   if (existing && describesSameFiles(existing, manifest)) return existing;
-  const body = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
-  await blob.upload(body, body.length, {
-    blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
-  });
+  await files.writeJson(name, Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'));
   return manifest;
 }
 
-/** The manifest stored at `blobName`, or undefined when there is none (or it is not a manifest). */
-export async function readManifest(container: ContainerClient, blobName: string): Promise<Manifest | undefined> {
-  let body: Buffer;
-  try {
-    body = await container.getBlockBlobClient(blobName).downloadToBuffer();
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-    throw error;
-  }
+function parseManifest(body: Buffer | undefined): Manifest | undefined {
+  if (!body) return undefined;
   try {
     const parsed = JSON.parse(body.toString('utf8')) as Partial<Manifest>;
     return typeof parsed.jobId === 'string' && Array.isArray(parsed.files) && parsed.totals ? (parsed as Manifest) : undefined;
@@ -141,11 +130,5 @@ export async function readManifest(container: ContainerClient, blobName: string)
 
 function describesSameFiles(a: Manifest, b: Manifest): boolean {
   const files = (m: Manifest) => JSON.stringify(m.files.map((f) => [f.key, f.blobName, f.bytes, f.records, f.sha256]));
-  return (
-    a.jobId === b.jobId &&
-    a.revision === b.revision &&
-    a.fingerprints === b.fingerprints &&
-    a.totals.records === b.totals.records &&
-    files(a) === files(b)
-  );
+  return a.jobId === b.jobId && a.revision === b.revision && a.fingerprints === b.fingerprints && a.totals.records === b.totals.records && files(a) === files(b);
 }

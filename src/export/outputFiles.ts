@@ -2,12 +2,12 @@
  * The files of one job, written in one Graph pass: every batch of records goes through every format's encoder
  * into an in-memory buffer per file; a flush stages each buffer as the next blob block. Only the checkpoint
  * that follows a flush makes those blocks part of the file (see StagedBlobFile), so memory holds at most one
- * block per file whatever the size of the export.
+ * block per file whatever the size of the export. Where the blocks go is the store's business (fileStore.ts).
  */
-import type { ContainerClient } from '@azure/storage-blob';
 import type { EncoderOptions, GraphRecord, PlannedFile, TruncationCounts } from '../formats/types';
 import { downloadFileName, planFiles } from '../formats';
-import { newStagedFileState, StagedBlobFile, StagedFileState } from '../storage/stagedBlobFile';
+import { newStagedFileState, type StagedFile, type StagedFileState } from '../storage/stagedFile';
+import type { ExportFileStore } from '../storage/fileStore';
 import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
 import type { Ticks } from '../time/instant';
@@ -16,7 +16,7 @@ import { dataBlobName } from './jobIds';
 
 interface OpenFile {
   planned: PlannedFile;
-  staged: StagedBlobFile;
+  staged: StagedFile;
   /** Records encoded into this file, buffered ones included. */
   records: number;
   rows: number;
@@ -33,7 +33,7 @@ export class OutputFiles {
   private truncation?: TruncationCounts;
 
   constructor(
-    container: ContainerClient,
+    store: ExportFileStore,
     stream: StreamId,
     formats: readonly FormatId[],
     options: EncoderOptions,
@@ -46,10 +46,10 @@ export class OutputFiles {
     this.files = planFiles(stream, formats, options).map((planned) => {
       const { encoder, gzip } = planned;
       const state = saved?.[encoder.key] ?? newStagedFileState(dataBlobName(baseName, encoder.blobSuffix, encoder.extension, gzip), gzip);
-      return { planned, staged: new StagedBlobFile(container, state, epoch), records: state.records, rows: state.rows, buffer: [], bufferedBytes: 0 };
+      return { planned, staged: store.openFile(state, epoch), records: state.records, rows: state.rows, buffer: [], bufferedBytes: 0 };
     });
     const prints = saved?.[FINGERPRINTS_KEY] ?? newStagedFileState(`${baseName}.fingerprints`, false);
-    this.fingerprints = { planned: this.files[0].planned, staged: new StagedBlobFile(container, prints, epoch), records: prints.records, rows: prints.rows, buffer: [], bufferedBytes: 0 };
+    this.fingerprints = { planned: this.files[0].planned, staged: store.openFile(prints, epoch), records: prints.records, rows: prints.rows, buffer: [], bufferedBytes: 0 };
   }
 
   /** The fingerprint lines of the records last given to `add`. */

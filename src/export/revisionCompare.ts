@@ -3,7 +3,7 @@
  * fingerprints, loaded once per invocation, and running counts of matched, added and changed records (carried from
  * invocation to invocation in the checkpoint). See fingerprints.ts and revisions.ts.
  */
-import type { ContainerClient } from '@azure/storage-blob';
+import type { ExportFileStore } from '../storage/fileStore';
 import { compareWith, Fingerprint, loadFingerprints } from './fingerprints';
 import type { JobResult, PreviousRevision, RevisionComparison } from './job';
 
@@ -19,9 +19,9 @@ export class RevisionCompare {
   }
 
   /** Loads the previous revision's fingerprints (none to load for an empty revision; absent on older revisions). */
-  async load(container: ContainerClient): Promise<void> {
+  async load(store: ExportFileStore): Promise<void> {
     if (this.previous.records === 0) this.prints = new Map();
-    else if (this.previous.fingerprintsBlob) this.prints = await loadFingerprints(container, this.previous.fingerprintsBlob);
+    else if (this.previous.fingerprintsBlob) this.prints = await loadFingerprints(store, this.previous.fingerprintsBlob);
   }
 
   add(prints: readonly Fingerprint[]): void {

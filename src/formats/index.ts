@@ -5,6 +5,7 @@
 import type { FormatId } from '../config';
 import { streamDefinition, type StreamId } from '../streams/catalog';
 import { createCsvEncoder } from './csv/csvEncoder';
+import { createDiagnosticSettingsEncoder } from './diagnosticSettings';
 import { createJsonArrayEncoder } from './jsonArray';
 import { createJsonlEncoder } from './jsonl';
 import type { EncoderOptions, PlannedFile } from './types';
@@ -14,14 +15,14 @@ export type * from './types';
 
 export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = { neutralizeFormulas: true };
 
-type FormatFamily = 'jsonl' | 'json' | 'csv';
+type FormatFamily = 'jsonl' | 'json' | 'csv' | 'diag';
 
 function familyOf(format: FormatId): FormatFamily {
   return format.endsWith('.gz') ? (format.slice(0, -3) as FormatFamily) : (format as FormatFamily);
 }
 
 /**
- * Files for `formats` of `stream`, in request order. Keys: `jsonl`, `json`, `csv`, and `csv-<blobSuffix>` for
+ * Files for `formats` of `stream`, in request order. Keys: `jsonl`, `json`, `diag`, `csv`, and `csv-<blobSuffix>` for
  * CSV side files (`csv-authdetails`, `csv-steps`, `csv-modifiedproperties`). When a family is requested both
  * plain and gzipped (`csv` and `csv.gz`), the gzipped files' keys end in `-gz` so every key stays unique.
  * A format listed twice is a caller error.
@@ -41,6 +42,8 @@ export function planFiles(stream: StreamId, formats: readonly FormatId[], option
       planned.push({ encoder: createJsonlEncoder(`jsonl${keySuffix}`, definition.portalPrefix), gzip });
     } else if (family === 'json') {
       planned.push({ encoder: createJsonArrayEncoder(`json${keySuffix}`, definition.portalPrefix), gzip });
+    } else if (family === 'diag') {
+      planned.push({ encoder: createDiagnosticSettingsEncoder(`diag${keySuffix}`, definition, options.tenantId), gzip });
     } else {
       for (const file of definition.csvFiles) {
         const key = (file.blobSuffix === '' ? 'csv' : `csv-${file.blobSuffix}`) + keySuffix;

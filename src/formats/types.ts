@@ -39,7 +39,7 @@ export interface FileEncoder {
   /** Unique within a job, stable across versions: `jsonl`, `json`, `csv`, `csv-authdetails`, `csv-steps`, ... */
   readonly key: string;
   /** Format family this file belongs to. */
-  readonly format: 'jsonl' | 'json' | 'csv';
+  readonly format: 'jsonl' | 'json' | 'csv' | 'diag';
   /** Content type of the uncompressed bytes, e.g. `text/csv; charset=utf-8`. */
   readonly contentType: string;
   /** Extension without the compression suffix: `jsonl`, `json`, `csv`. */
@@ -59,6 +59,8 @@ export interface FileEncoder {
 export interface EncoderOptions {
   /** Prefix spreadsheet-formula cells (=, +, -, @, tab, CR) so they are shown, not run. Default true. */
   neutralizeFormulas: boolean;
+  /** The tenant's id, written into every diagnostic-settings record (`diag`); other formats do not need it. */
+  tenantId?: string;
 }
 
 /** A requested format, e.g. `csv.gz`, expanded to the files it produces for one stream. */

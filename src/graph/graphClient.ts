@@ -28,7 +28,8 @@ import packageJson from '../../package.json';
 import type { AppConfig } from '../config';
 import type { GraphRecord } from '../formats/types';
 import { ATTEMPT_ERROR_CODES, graphAttemptPolicy, PageRequestStates, type PageRequestState } from './attemptPolicy';
-import { createGraphCredential, GRAPH_SCOPE } from './credentials';
+import { createGraphCredential } from './credentials';
+import { GLOBAL_GRAPH_CLOUD, graphCloudOf, graphScopeOf } from '../clouds/graphClouds';
 import { GraphRequestError, parseGraphErrorBody, type ClientErrorCode } from './errors';
 import type { GraphClientEvent } from './graphClientEvents';
 import { createRequestBudget, type RequestBudget } from './budget';
@@ -55,6 +56,8 @@ export interface GraphPage {
 
 export interface GraphClientOptions {
   baseUrl: string;
+  /** Token scope; default: the `.default` scope of the cloud `baseUrl` belongs to (global for any other host). */
+  scope?: string;
   credential: TokenCredential;
   /** Where every attempt waits for its turn, and where a `Retry-After` pauses every caller. */
   budget: RequestBudget;
@@ -92,6 +95,7 @@ export class GraphClient {
     this.now = options.now ?? Date.now;
     this.emit = options.onEvent ?? (() => undefined);
     this.httpClient = options.httpClient ?? createDefaultHttpClient();
+    const scope = options.scope ?? graphScopeOf(graphCloudOf(options.baseUrl) ?? GLOBAL_GRAPH_CLOUD);
 
     const pipeline = createEmptyPipeline();
     pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: GRAPH_USER_AGENT }));
@@ -116,8 +120,8 @@ export class GraphClient {
     );
     pipeline.addPolicy(
       base.protocol === 'https:'
-        ? bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: GRAPH_SCOPE })
-        : plainHttpBearerPolicy(options.credential),
+        ? bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: scope })
+        : plainHttpBearerPolicy(options.credential, scope),
       { phase: 'Sign' },
     );
     pipeline.addPolicy(
@@ -215,11 +219,11 @@ export class GraphClient {
  * The local simulator is served over plain http, where core's bearer policy refuses to send tokens. This policy sets
  * the same header; the client uses it only for an http base URL, which configuration allows only in simulator mode.
  */
-function plainHttpBearerPolicy(credential: TokenCredential): PipelinePolicy {
+function plainHttpBearerPolicy(credential: TokenCredential, scope: string): PipelinePolicy {
   return {
     name: 'plainHttpBearerPolicy',
     async sendRequest(request, next) {
-      const token = await credential.getToken(GRAPH_SCOPE, { abortSignal: request.abortSignal });
+      const token = await credential.getToken(scope, { abortSignal: request.abortSignal });
       if (!token) throw new Error('The credential returned no token for Microsoft Graph');
       request.headers.set('Authorization', `Bearer ${token.token}`);
       return next(request);
@@ -240,6 +244,7 @@ export function createGraphClient(config: AppConfig['graph'], overrides: GraphCl
   const { ledgerTable, ...options } = overrides;
   return new GraphClient({
     baseUrl: config.baseUrl,
+    scope: config.scope,
     requestTimeoutMs: config.requestTimeoutSeconds * 1000,
     maxRetries: config.maxRetries,
     ...options,

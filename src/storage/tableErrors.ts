@@ -2,8 +2,6 @@
  * Recognising the Storage errors the app reacts to. The Azure SDKs throw RestError with `statusCode`; the
  * check is structural because the Table, Blob and Queue packages may each load their own copy of the class.
  */
-export { ensureStorage } from './ensureStorage';
-
 export function statusCodeOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const status = (error as { statusCode?: unknown }).statusCode;

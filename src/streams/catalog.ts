@@ -29,6 +29,15 @@ export type CsvLayoutId =
   | 'provisioningSteps'
   | 'provisioningModifiedProperties';
 
+/** The diagnostic-settings log categories of the exported streams (`Microsoft.AADIAM/diagnosticSettings`). */
+export type DiagnosticCategory =
+  | 'AuditLogs'
+  | 'SignInLogs'
+  | 'NonInteractiveUserSignInLogs'
+  | 'ServicePrincipalSignInLogs'
+  | 'ManagedIdentitySignInLogs'
+  | 'ProvisioningLogs';
+
 export interface CsvFileSpec {
   layout: CsvLayoutId;
   /** Portal-style file name prefix, e.g. `InteractiveSignIns_AuthDetails`. */
@@ -59,6 +68,8 @@ export interface StreamDefinition {
   enabledByDefault: boolean;
   /** Prefix of the admin center's download file name, e.g. `AuditLogs`. */
   portalPrefix: string;
+  /** Category of the stream's records in Entra diagnostic settings (`insights-logs-<category lower-case>`). */
+  diagnosticCategory: DiagnosticCategory;
   /** CSV files written for this stream, main file first. */
   csvFiles: CsvFileSpec[];
   /** Licence Graph requires for this stream through the API (for the TenantNotLicensed message). */
@@ -93,6 +104,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: AUDIT_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'AuditLogs',
+    diagnosticCategory: 'AuditLogs',
     csvFiles: [{ layout: 'audit', portalPrefix: 'AuditLogs', blobSuffix: '' }],
     licenceNote: 'any Microsoft Entra ID edition (Free keeps 7 days, P1/P2 keep 30 days)',
   },
@@ -109,6 +121,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: SIGN_IN_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'InteractiveSignIns',
+    diagnosticCategory: 'SignInLogs',
     csvFiles: [
       { layout: 'userSignIns', portalPrefix: 'InteractiveSignIns', blobSuffix: '' },
       { layout: 'userSignInAuthDetails', portalPrefix: 'InteractiveSignIns_AuthDetails', blobSuffix: 'authdetails' },
@@ -128,6 +141,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: SIGN_IN_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'NonInteractiveSignIns',
+    diagnosticCategory: 'NonInteractiveUserSignInLogs',
     csvFiles: [
       { layout: 'userSignIns', portalPrefix: 'NonInteractiveSignIns', blobSuffix: '' },
       { layout: 'userSignInAuthDetails', portalPrefix: 'NonInteractiveSignIns_AuthDetails', blobSuffix: 'authdetails' },
@@ -147,6 +161,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: SIGN_IN_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'ApplicationSignIns',
+    diagnosticCategory: 'ServicePrincipalSignInLogs',
     csvFiles: [{ layout: 'applicationSignIns', portalPrefix: 'ApplicationSignIns', blobSuffix: '' }],
     licenceNote: premium,
   },
@@ -163,6 +178,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: SIGN_IN_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'MSISignIns',
+    diagnosticCategory: 'ManagedIdentitySignInLogs',
     csvFiles: [{ layout: 'managedIdentitySignIns', portalPrefix: 'MSISignIns', blobSuffix: '' }],
     licenceNote: premium,
   },
@@ -179,6 +195,7 @@ export const STREAMS: Readonly<Record<StreamId, StreamDefinition>> = {
     defaultLagMinutes: PROVISIONING_LAG_MINUTES,
     enabledByDefault: true,
     portalPrefix: 'ProvisioningLogs',
+    diagnosticCategory: 'ProvisioningLogs',
     csvFiles: [
       { layout: 'provisioning', portalPrefix: 'ProvisioningLogs', blobSuffix: '' },
       { layout: 'provisioningSteps', portalPrefix: 'ProvisioningLogs_ProvisioningSteps', blobSuffix: 'steps' },

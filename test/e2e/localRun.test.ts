@@ -7,17 +7,12 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { QueueClient } from '@azure/storage-queue';
-import { AzuriteInstance, startAzurite } from '../../dev/azurite';
-import { AzuriteOAuthCredential } from '../../dev/azuriteCredential';
-import { startSimulator, SimulatorHandle } from '../../dev/graph-simulator';
-import { LocalHost, silentHostLog, startLocalHost } from '../../dev/local-host';
-import { hideTestModeWarnings } from '../../dev/local-host/testModeWarnings';
-import { buildRuntime, Runtime, setRuntime } from '../../src/app/runtime';
-import { loadConfig } from '../../src/config';
+import type { SimulatorHandle } from '../../dev/graph-simulator';
+import type { LocalHost } from '../../dev/local-host';
+import type { Runtime } from '../../src/app/runtime';
 import type { ExportJob } from '../../src/export/job';
-import { createGraphClient } from '../../src/graph/graphClient';
-import { createStorageClients } from '../../src/storage/clients';
 import { STREAM_IDS, StreamId } from '../../src/streams/catalog';
+import { LocalApp, startLocalApp } from '../support/localApp';
 
 const WINDOW_MINUTES = 360;
 const WINDOW_MS = WINDOW_MINUTES * 60_000;
@@ -47,7 +42,7 @@ interface ApiExport {
   files?: ApiFile[];
 }
 
-let azurite: AzuriteInstance;
+let app: LocalApp;
 let sim: SimulatorHandle;
 let runtime: Runtime;
 let host: LocalHost;
@@ -128,38 +123,14 @@ async function verifyExport(jobId: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const certPath = process.env.TEST_TLS_CERT;
-  const keyPath = process.env.TEST_TLS_KEY;
-  if (!certPath || !keyPath) throw new Error('Run with `npm test` (it provides the local TLS certificate).');
-  azurite = await startAzurite({ tls: { certPath, keyPath }, oauth: true });
-  sim = await startSimulator({ latency: 'none', throttle: false, seed: 'local-run', now: () => now, volume: VOLUME });
   const windowSettings = Object.fromEntries(STREAM_IDS.map((s) => [`STREAM_${s.toUpperCase()}_WINDOW_MINUTES`, String(WINDOW_MINUTES)]));
-  const config = loadConfig({
-    AzureWebJobsStorage: azurite.connectionString,
-    GRAPH_AUTH_MODE: 'simulator',
-    GRAPH_BASE_URL: sim.url,
-    GRAPH_RATE_LIMIT_REQUESTS: '1000',
-    GRAPH_RATE_LIMIT_WINDOW_SECONDS: '1',
-    GRAPH_PAGE_SIZE: '200',
-    BACKFILL_DAYS: '1',
-    ...windowSettings,
-  });
-  const storage = createStorageClients(config.storage, { credential: new AzuriteOAuthCredential() });
-  runtime = buildRuntime(config, { storage, graph: createGraphClient(config.graph), now: () => new Date(now) });
-  // The function modules read the settings as they register: the runtime must be in place first.
-  setRuntime(runtime);
-  const restoreWarnings = hideTestModeWarnings();
-  const { registeredFunctions } = await import('../../src/functions');
-  restoreWarnings();
-  host = await startLocalHost({ specs: registeredFunctions(), storageConnectionString: azurite.connectionString, httpPort: 0, log: silentHostLog });
-  queue = storage.queueService.getQueueClient('export-jobs');
+  app = await startLocalApp({ now, env: { GRAPH_PAGE_SIZE: '200', ...windowSettings }, simulator: { seed: 'local-run', volume: VOLUME } });
+  ({ sim, runtime, host } = app);
+  queue = runtime.storage.queueService.getQueueClient('export-jobs');
 });
 
 afterAll(async () => {
-  await host?.stop();
-  setRuntime(undefined);
-  await sim?.close();
-  await azurite?.stop();
+  await app?.stop();
 });
 
 describe('a local run: timer, queue, worker, HTTP API', () => {

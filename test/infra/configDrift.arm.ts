@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { AppConfig, configSettingNames, loadConfig } from '../../src/config';
 import { STORAGE_CONNECTION } from '../../src/functions/registry';
 import { STREAM_IDS } from '../../src/streams/catalog';
+import { GRAPH_CLOUDS } from '../../src/clouds/graphClouds';
 import { Unresolved } from './support/armExpression';
 import { AppSetting, compileDeployment, functionAppSettings } from './support/armTemplate';
 
@@ -25,9 +26,9 @@ function environmentOf(settings: AppSetting[]): Record<string, string> {
 }
 
 /** The parts of the configuration that do not depend on the Azure resources of one deployment. */
-function portable(config: AppConfig): Omit<AppConfig, 'storage' | 'graph' | 'api'> & { graph: Omit<AppConfig['graph'], 'clientId'> } {
+function portable(config: AppConfig): Omit<AppConfig, 'storage' | 'graph' | 'api'> & { graph: Omit<AppConfig['graph'], 'clientId' | 'tenantId'> } {
   const { storage: _storage, api: _api, graph, ...rest } = config;
-  const { clientId: _clientId, ...graphRest } = graph;
+  const { clientId: _clientId, tenantId: _tenantId, ...graphRest } = graph;
   return { ...rest, graph: graphRest };
 }
 
@@ -94,6 +95,22 @@ describe('template and src/config.ts agree', () => {
     expect(changed.api).toEqual({ authentication: 'appService', platformAuthentication: true });
     // Without the platform's word that App Service Authentication is on, the app refuses to trust principal headers.
     expect(() => loadConfig(changedSettings)).toThrow(/API_AUTHENTICATION.*WEBSITE_AUTH_ENABLED/);
+  });
+
+  test.each([
+    ['AzureCloud', {}, 'https://graph.microsoft.com', 'https://graph.microsoft.com/.default'],
+    ['AzureUSGovernment', {}, 'https://graph.microsoft.us', 'https://graph.microsoft.us/.default'],
+    ['AzureUSGovernment', { graphBaseUrl: 'https://dod-graph.microsoft.us' }, 'https://dod-graph.microsoft.us', 'https://dod-graph.microsoft.us/.default'],
+    ['AzureChinaCloud', {}, 'https://microsoftgraph.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn/.default'],
+    ['AzureCloud', { graphBaseUrl: 'https://graph.microsoft.us' }, 'https://graph.microsoft.us', 'https://graph.microsoft.us/.default'],
+  ] as const)('in %s with %j the app reads Graph at %s with tokens for %s', (cloud, parameters, baseUrl, scope) => {
+    const graph = loadConfig(environmentOf(functionAppSettings(compileDeployment(parameters, cloud)))).graph;
+    expect({ baseUrl: graph.baseUrl, scope: graph.scope }).toEqual({ baseUrl, scope });
+  });
+
+  test('graphBaseUrl allows only the Graph service roots the app knows', () => {
+    const allowed = compileDeployment().parameterDeclaration('graphBaseUrl').allowedValues;
+    expect(allowed).toEqual(['', ...GRAPH_CLOUDS.map((c) => `https://${c.host}`)]);
   });
 
   test('the queue bindings\' connection prefix is the one the identity settings use', () => {

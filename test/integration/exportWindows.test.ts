@@ -30,7 +30,7 @@ describe('exporting windows', () => {
   it('exports every stream exactly once in every format, and a repeated tick or message changes nothing', async () => {
     h = await startHarness({
       nowIso: NOW,
-      env: { EXPORT_FORMATS: 'jsonl.gz,json,csv', MAX_WINDOWS_PER_TICK: '2' },
+      env: { EXPORT_FORMATS: 'jsonl.gz,json,csv,diag.gz', MAX_WINDOWS_PER_TICK: '2' },
       simulator: { volume, publication: { republishShare: 0.05, splitShare: 0.05, lateShare: 0 } },
     });
     const messages = await h.plan();

@@ -32,14 +32,16 @@ export function sha256(data: Buffer): string {
 }
 
 /** Parses a JSONL (optionally gzip) or JSON-array file into records. */
-export function formatFamily(key: string): 'jsonl' | 'json' | 'csv' {
-  return key.startsWith('jsonl') ? 'jsonl' : key.startsWith('json') ? 'json' : 'csv';
+export function formatFamily(key: string): 'jsonl' | 'json' | 'csv' | 'diag' {
+  return key.startsWith('jsonl') ? 'jsonl' : key.startsWith('json') ? 'json' : key.startsWith('diag') ? 'diag' : 'csv';
 }
 
 export function parseRecords(data: Buffer, key: string, gzip: boolean): Array<Record<string, unknown>> {
   const text = (gzip ? gunzipSync(data) : data).toString('utf8');
   if (formatFamily(key) === 'json') return JSON.parse(text) as Array<Record<string, unknown>>;
-  return text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as Record<string, unknown>);
+  // A diagnostic-settings record carries the Graph record in `properties`.
+  return formatFamily(key) === 'diag' ? lines.map((line) => line.properties as Record<string, unknown>) : lines;
 }
 
 export function parseCsv(data: Buffer, gzip: boolean): string[][] {

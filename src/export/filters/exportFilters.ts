@@ -1,8 +1,9 @@
 /**
  * Export filters, the admin center's filters for on-demand exports (HTTP API and command line): validated per
  * stream, split into the part Graph can select (`$filter` terms, fewer pages) and a record test applied to every
- * record while writing. The test re-checks the Graph part too, so the export holds exactly the records that match
- * whatever Graph's own comparison rules turn out to be. Values are matched ignoring case; `*` at the end means
+ * record while writing. The test re-checks the Graph part too, so no record that does not match is written whatever
+ * Graph's own comparison; a term is sent to Graph only where its operator selects at least what the filter matches,
+ * so no matching record is missed. Values are matched ignoring case; `*` at the end means
  * "starts with". docs/http-api.md lists every filter with its Graph property and semantics.
  */
 import type { StreamId } from '../../streams/catalog';

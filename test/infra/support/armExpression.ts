@@ -29,6 +29,8 @@ export interface EvaluationContext {
   deploymentOutputs(name: string): Record<string, ArmValue> | undefined;
   copyIndex?: number;
   lambdaVariables?: Record<string, ArmValue>;
+  /** What `environment()` returns: the Azure cloud deployed to. */
+  environment?: ArmValue;
 }
 
 class Lambda {
@@ -265,6 +267,8 @@ function call(node: Extract<Node, { kind: 'call' }>, ctx: EvaluationContext): Ar
     case 'subscriptionresourceid':
     case 'extensionresourceid':
       return resourceIdOf(node.name, args);
+    case 'environment':
+      return ctx.environment ?? new Unresolved(node.text);
     case 'reference': {
       if (a instanceof DeploymentId) {
         const outputs = ctx.deploymentOutputs(a.name);

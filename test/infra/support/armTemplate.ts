@@ -53,6 +53,7 @@ class TemplateScope {
     readonly template: Json,
     private readonly parameterSource: (name: string) => ArmValue | undefined,
     readonly module: string,
+    private readonly environment: ArmValue,
   ) {}
 
   context(copyIndex?: number): EvaluationContext {
@@ -61,6 +62,7 @@ class TemplateScope {
       variable: (name) => this.variable(name),
       deploymentOutputs: (name) => this.deploymentOutputs(name),
       copyIndex,
+      environment: this.environment,
     };
   }
 
@@ -115,6 +117,7 @@ class TemplateScope {
       props.template as Json,
       (p) => (p in given ? evaluateValue(given[p].value, this.context()) : undefined),
       this.module ? `${this.module}/${name}` : name,
+      this.environment,
     );
   }
 }
@@ -133,8 +136,9 @@ export class CompiledDeployment {
   constructor(
     readonly template: Json,
     parameters: Record<string, unknown>,
+    cloud: AzureCloudName = 'AzureCloud',
   ) {
-    this.root = new TemplateScope(template, (name) => parameters[name], '');
+    this.root = new TemplateScope(template, (name) => parameters[name], '', AZURE_ENVIRONMENTS[cloud]);
   }
 
   /** Every resource that would be deployed (conditions evaluated, copy loops expanded), modules included. */
@@ -188,9 +192,18 @@ export class CompiledDeployment {
 /** Required top-level parameters (azd fills them from AZURE_ENV_NAME / AZURE_LOCATION). */
 export const REQUIRED_PARAMETERS = { environmentName: 'prod', location: 'westeurope' } as const;
 
-export function compileDeployment(parameters: Record<string, unknown> = {}): CompiledDeployment {
-  return new CompiledDeployment(loadCompiledTemplate(), { ...REQUIRED_PARAMETERS, ...parameters });
+export function compileDeployment(parameters: Record<string, unknown> = {}, cloud: AzureCloudName = 'AzureCloud'): CompiledDeployment {
+  return new CompiledDeployment(loadCompiledTemplate(), { ...REQUIRED_PARAMETERS, ...parameters }, cloud);
 }
+
+export type AzureCloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
+
+/** The parts of ARM's `environment()` the templates read, per Azure cloud (`az cloud show`). */
+const AZURE_ENVIRONMENTS: Record<AzureCloudName, ArmValue> = {
+  AzureCloud: { name: 'AzureCloud', authentication: { loginEndpoint: 'https://login.microsoftonline.com/' }, suffixes: { storage: 'core.windows.net' } },
+  AzureUSGovernment: { name: 'AzureUSGovernment', authentication: { loginEndpoint: 'https://login.microsoftonline.us/' }, suffixes: { storage: 'core.usgovcloudapi.net' } },
+  AzureChinaCloud: { name: 'AzureChinaCloud', authentication: { loginEndpoint: 'https://login.chinacloudapi.cn/' }, suffixes: { storage: 'core.chinacloudapi.cn' } },
+};
 
 export interface AppSetting {
   name: string;

@@ -1,7 +1,7 @@
 import { AzuriteOAuthCredential } from '../../../dev/azuriteCredential';
 import { azuriteEndpoints, uniqueName } from '../../support/azurite';
 import { createStorageClients } from '../../../src/storage/clients';
-import { ensureStorage } from '../../../src/storage/tableErrors';
+import { ensureStorage } from '../../../src/storage/ensureStorage';
 import { createLinkSigner, UserDelegationLinkSigner } from '../../../src/storage/links';
 
 describe('createStorageClients with service URIs and an Entra credential', () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { azuriteConnectionString, uniqueName } from '../../support/azurite';
 import { createStorageClients } from '../../../src/storage/clients';
-import { ensureStorage, isConflict, isNotFound, isPreconditionFailed } from '../../../src/storage/tableErrors';
+import { ensureStorage } from '../../../src/storage/ensureStorage';
+import { isConflict, isNotFound, isPreconditionFailed } from '../../../src/storage/tableErrors';
 import { clearChunked, readChunked, writeChunked } from '../../../src/storage/chunkedProperty';
 
 const clients = () => createStorageClients({ connectionString: azuriteConnectionString() });

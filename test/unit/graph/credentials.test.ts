@@ -1,6 +1,9 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { loadConfig } from '../../../src/config';
-import { createGraphCredential, GRAPH_SCOPE, SIMULATOR_DEFAULT_APP_ID, SimulatorCredential } from '../../../src/graph/credentials';
+import { createGraphCredential, defaultCredentialOptions, SIMULATOR_DEFAULT_APP_ID, SimulatorCredential } from '../../../src/graph/credentials';
+import { GLOBAL_GRAPH_CLOUD, graphScopeOf } from '../../../src/clouds/graphClouds';
+
+const GRAPH_SCOPE = graphScopeOf(GLOBAL_GRAPH_CLOUD);
 
 const baseEnv = { AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
 
@@ -17,6 +20,16 @@ describe('createGraphCredential', () => {
   it('uses DefaultAzureCredential when asked', () => {
     const config = loadConfig({ ...baseEnv, GRAPH_AUTH_MODE: 'defaultAzureCredential' }).graph;
     expect(createGraphCredential(config)).toBeInstanceOf(DefaultAzureCredential);
+  });
+
+  it.each([
+    ['https://graph.microsoft.com', 'https://login.microsoftonline.com'],
+    ['https://graph.microsoft.us', 'https://login.microsoftonline.us'],
+    ['https://dod-graph.microsoft.us', 'https://login.microsoftonline.us'],
+    ['https://microsoftgraph.chinacloudapi.cn', 'https://login.chinacloudapi.cn'],
+  ])('DefaultAzureCredential for %s signs in at %s', (baseUrl, authorityHost) => {
+    const config = loadConfig({ ...baseEnv, GRAPH_AUTH_MODE: 'defaultAzureCredential', GRAPH_BASE_URL: baseUrl, AZURE_TENANT_ID: 'tenant-1' }).graph;
+    expect(defaultCredentialOptions(config)).toEqual({ tenantId: 'tenant-1', authorityHost });
   });
 
   it('issues an unsigned JWT with the appid claim for the simulator', async () => {

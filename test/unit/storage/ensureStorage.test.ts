@@ -1,5 +1,5 @@
 import type { StorageClients } from '../../../src/storage/clients';
-import { ensureStorage } from '../../../src/storage/tableErrors';
+import { ensureStorage } from '../../../src/storage/ensureStorage';
 
 /** A 409 shaped like the SDKs' RestError. */
 const conflict = (errorCode: string) => Object.assign(new Error(errorCode), { statusCode: 409, code: errorCode });
