@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GraphRecord } from '../../../src/formats/types';
 import { OutputFiles } from '../../../src/export/outputFiles';
 import { LocalFileStore } from '../../../src/storage/localFileStore';
 import type { StagedFileState } from '../../../src/storage/stagedFile';
@@ -12,6 +13,7 @@ import { parseInstant } from '../../../src/time/instant';
 import { burst } from '../../support/fixtureRecords';
 
 const window = { start: parseInstant('2026-11-27T10:00:00Z'), end: parseInstant('2026-11-27T11:00:00Z') };
+const records = (prefix: string, count: number) => burst(prefix, '2026-11-27T10:30:00Z', count) as unknown as GraphRecord[];
 const saved = (state: Record<string, StagedFileState>) => JSON.parse(JSON.stringify(state)) as Record<string, StagedFileState>;
 
 describe('committing output files', () => {
@@ -26,7 +28,7 @@ describe('committing output files', () => {
 
   it('a commit repeated from the finalizing checkpoint writes the same files again, nothing more', async () => {
     const files = open(undefined, 1);
-    files.add(burst('a', '2026-11-27T10:30:00Z', 25));
+    files.add(records('a', 25));
     files.addFooters();
     await files.flush();
     const finalizing = saved(files.state());
@@ -44,7 +46,7 @@ describe('committing output files', () => {
 
   it('a checkpoint without its footers (written before they were staged with the last page) still commits whole files', async () => {
     const files = open(undefined, 1);
-    files.add(burst('b', '2026-11-27T10:30:00Z', 3));
+    files.add(records('b', 3));
     await files.flush();
     const committed = await open(saved(files.state()), 2).commit(window, { jobId: 'j' }, false);
     const json = join(root, committed.find((f) => f.key === 'json')!.blobName);
