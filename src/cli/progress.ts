@@ -108,15 +108,35 @@ export class ProgressReporter {
     return { records: this.totalRecords(), pages: this.pages, requests: this.requests, throttled: this.throttled, pausedMs: this.pausedMs, elapsedMs: this.now() - this.startedAt };
   }
 
-  /** Share of [from, to) covered, over all streams. */
+  /**
+   * How much of the export is done. Once every unfinished stream has written part of the range, the share of the
+   * records expected (each stream's records so far, scaled by the share of the range it has covered): streams differ
+   * a hundredfold in volume, so the busiest one decides the end. Before that, the share of [from, to) covered,
+   * averaged over the streams.
+   */
   fraction(): number {
-    const span = Number(this.range.to - this.range.from);
-    let sum = 0;
+    if (this.streams.size === 0) return 1;
+    let timeShare = 0;
+    let written = 0;
+    let expected = 0;
+    let estimable = true;
     for (const s of this.streams.values()) {
-      if (s.state === 'done' || s.state === 'empty') sum += 1;
-      else if (s.cursor !== undefined) sum += Math.min(1, Math.max(0, Number(this.range.to - s.cursor) / span));
+      const finished = s.state === 'done' || s.state === 'empty';
+      const covered = finished ? 1 : this.covered(s);
+      timeShare += covered;
+      written += s.records;
+      if (finished) expected += s.records;
+      else if (covered > 0 && s.records > 0) expected += s.records / covered;
+      else estimable = false;
     }
-    return this.streams.size === 0 ? 1 : sum / this.streams.size;
+    if (estimable && expected > 0) return Math.min(1, written / expected);
+    return timeShare / this.streams.size;
+  }
+
+  /** Share of [from, to) a stream has written (it pages from `to` back towards `from`). */
+  private covered(s: StreamProgress): number {
+    if (s.cursor === undefined) return 0;
+    return Math.min(1, Math.max(0, Number(this.range.to - s.cursor) / Number(this.range.to - this.range.from)));
   }
 
   /** Records written per second over about the last minute (since the start for a shorter run). */
@@ -149,7 +169,7 @@ export class ProgressReporter {
 
   private tick(): void {
     if (this.isTerminal()) {
-      this.out.write(`\r\x1b[2K${this.line((this.out.columns ?? 120) - 1)}`);
+      this.out.write(`\r\x1b[2K${this.line(this.terminalWidth() - 1)}`);
       this.drawn = true;
       return;
     }
@@ -160,9 +180,14 @@ export class ProgressReporter {
     }
   }
 
+  /** Unfinished streams first (where each is), then the finished ones, so a narrow terminal cuts the least useful part. */
   private streamSummary(): string {
     const marks: Record<StreamState, string> = { waiting: '·', running: '…', done: '✓', empty: '∅', failed: '✗' };
-    return [...this.streams.entries()].map(([id, s]) => `${id} ${marks[s.state]}${s.cursor !== undefined && s.state === 'running' ? ` ${new Date(msFromInstant(s.cursor)).toISOString().slice(5, 16).replace('T', ' ')}` : ''}`).join(', ');
+    const finished = (s: StreamProgress) => s.state === 'done' || s.state === 'empty';
+    const entries = [...this.streams.entries()];
+    return [...entries.filter(([, s]) => !finished(s)), ...entries.filter(([, s]) => finished(s))]
+      .map(([id, s]) => `${id} ${marks[s.state]}${s.cursor !== undefined && s.state === 'running' ? ` ${new Date(msFromInstant(s.cursor)).toISOString().slice(5, 16).replace('T', ' ')}` : ''}`)
+      .join(', ');
   }
 
   private update(stream: StreamId, change: Partial<StreamProgress>): void {
@@ -174,6 +199,12 @@ export class ProgressReporter {
     let sum = 0;
     for (const s of this.streams.values()) sum += s.records;
     return sum;
+  }
+
+  /** The terminal's width; 120 where it reports none (a pseudo-terminal without a window size reports 0 columns). */
+  private terminalWidth(): number {
+    const columns = this.out.columns;
+    return columns !== undefined && Number.isFinite(columns) && columns >= 20 ? columns : 120;
   }
 
   private isTerminal(): boolean {

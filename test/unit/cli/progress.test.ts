@@ -3,10 +3,10 @@ import { parseInstant } from '../../../src/time/instant';
 
 const range = { from: parseInstant('2026-11-27T00:00:00Z'), to: parseInstant('2026-11-28T00:00:00Z') };
 
-function reporter(isTTY: boolean) {
+function reporter(isTTY: boolean, size: { columns?: number } = { columns: 200 }) {
   let now = 1_000_000;
   const written: string[] = [];
-  const out = { write: (t: string) => written.push(t), isTTY, columns: 200 };
+  const out = { write: (t: string) => written.push(t), isTTY, ...size };
   const progress = new ProgressReporter(['audit', 'interactiveSignIns'], range, out, { enabled: true, now: () => now, redrawMs: 10, logEveryMs: 1000 });
   return { progress, written, advance: (ms: number) => (now += ms) };
 }
@@ -25,10 +25,25 @@ describe('progress line', () => {
     expect(progress.totals()).toMatchObject({ records: 500, pages: 1, requests: 2, throttled: 1, pausedMs: 4000, elapsedMs: 10_000 });
     expect(progress.rate()).toBeCloseTo(50);
     progress.streamFinished('interactiveSignIns', 'empty', 0);
-    expect(progress.fraction()).toBeCloseTo(0.75);
+    // Every stream's share is known now: the one with records is half way, the empty one adds nothing to wait for.
+    expect(progress.fraction()).toBeCloseTo(0.5);
     const line = progress.line(400);
-    expect(line).toMatch(/^\[#{15}-{5}\] {2}75% \| 500 records \| 1 pages \| 50\/s \| throttled 1x, paused 4s \| 10s \| audit … 11-27 12:00, interactiveSignIns ∅$/);
+    expect(line).toMatch(/^\[#{10}-{10}\] {2}50% \| 500 records \| 1 pages \| 50\/s \| throttled 1x, paused 4s \| 10s \| audit … 11-27 12:00, interactiveSignIns ∅$/);
     expect(progress.line(40)).toHaveLength(40);
+  });
+
+  it('weighs streams by their records once each has written part of the range; unfinished streams are listed first', () => {
+    const { progress } = reporter(true);
+    progress.streamStarted('audit');
+    progress.streamStarted('interactiveSignIns');
+    progress.streamCheckpoint('audit', parseInstant('2026-11-27T12:00:00Z'), 500);
+    // Until every running stream has a position, the time covered, averaged.
+    expect(progress.fraction()).toBeCloseTo(0.25);
+    progress.streamCheckpoint('interactiveSignIns', parseInstant('2026-11-27T21:36:00Z'), 9000);
+    progress.streamFinished('audit', 'done', 1000);
+    // audit: 1,000 of 1,000; interactiveSignIns: 9,000 in a tenth of the range, so about 90,000 expected.
+    expect(progress.fraction()).toBeCloseTo(10_000 / 91_000);
+    expect(progress.line(400)).toMatch(/\| interactiveSignIns … 11-27 21:36, audit ✓$/);
   });
 
   it('a resumed stream counts in the totals but not in this run\'s rate', () => {
@@ -65,6 +80,18 @@ describe('progress line', () => {
     const disabled = new ProgressReporter(['audit'], range, { write: () => { throw new Error('wrote'); } }, { enabled: false });
     disabled.start();
     disabled.stop();
+  });
+
+  it.each([[0, 119], [undefined, 119], [80, 79]])('fits the line to a terminal of %p columns (120 when it reports none)', async (columns, width) => {
+    const tty = reporter(true, columns === undefined ? {} : { columns });
+    tty.progress.streamStarted('audit');
+    tty.progress.streamCheckpoint('audit', parseInstant('2026-11-27T12:00:00Z'), 1_234_567);
+    tty.progress.start();
+    await new Promise((r) => setTimeout(r, 50));
+    tty.progress.stop();
+    const drawn = tty.written[0].replace('\r\x1b[2K', '');
+    expect(drawn).toMatch(/^\[#{5}-{15}\] {2}25% \| 1,234,567 records \| /);
+    expect(drawn.length).toBeLessThanOrEqual(width);
   });
 
   it('durations', () => {

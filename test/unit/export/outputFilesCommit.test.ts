@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GraphRecord } from '../../../src/formats/types';
 import { OutputFiles } from '../../../src/export/outputFiles';
+import { recordBatch } from '../../../src/formats/recordBatch';
 import { LocalFileStore } from '../../../src/storage/localFileStore';
 import type { StagedFileState } from '../../../src/storage/stagedFile';
 import { parseInstant } from '../../../src/time/instant';
@@ -28,7 +29,7 @@ describe('committing output files', () => {
 
   it('a commit repeated from the finalizing checkpoint writes the same files again, nothing more', async () => {
     const files = open(undefined, 1);
-    files.add(records('a', 25));
+    files.add(recordBatch(records('a', 25)));
     files.addFooters();
     await files.flush();
     const finalizing = saved(files.state());
@@ -46,7 +47,7 @@ describe('committing output files', () => {
 
   it('a checkpoint without its footers (written before they were staged with the last page) still commits whole files', async () => {
     const files = open(undefined, 1);
-    files.add(records('b', 3));
+    files.add(recordBatch(records('b', 3)));
     await files.flush();
     const committed = await open(saved(files.state()), 2).commit(window, { jobId: 'j' }, false);
     const json = join(root, committed.find((f) => f.key === 'json')!.blobName);
