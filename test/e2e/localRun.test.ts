@@ -50,8 +50,9 @@ let queue: QueueClient;
 /** The simulator's and the app's "now": fixed for the whole file. */
 const now = Date.now();
 
+/** The stream's configured lag (the defaults: Microsoft's documented latency plus a margin, docs/configuration.md). */
 function lagMinutes(stream: StreamId): number {
-  return stream === 'audit' ? 30 : 120;
+  return runtime.config.streams[stream].lagMinutes;
 }
 
 /** The windows a first tick must plan: 6 h windows from one day back (aligned up) to now − lag. */
