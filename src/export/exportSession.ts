@@ -4,7 +4,7 @@
  * window (commit files, write the manifest) or stop before the time budget runs out so a continuation resumes.
  *
  * Graph's nextLink is followed within this invocation, and handed to the continuation when the time budget stops it
- * (`resumeLink`); a continuation without a usable link (a crash, an invalid skiptoken) re-queries the closed range
+ * inside a burst of same-instant records (`resumeLink`; a small open group is re-read instead, RecordSieve); a continuation without a usable link (a crash, an invalid skiptoken) re-queries the closed range
  * `[start, cursor]` and the RecordSieve drops what was already written. The checkpoint that records the last page
  * also moves the job to `finalizing`, so no stop between paging and finalizing leaves a resume query behind.
  */
@@ -148,6 +148,12 @@ export class ExportSession {
           // Stop only after writing something new (or at the hard limit): a continuation that re-reads the records at
           // its cursor instant must not spend its whole budget on them and stop again where it started.
           if (this.budgetSpent() && (this.progressed || this.hardLimitReached())) {
+            if (sieve.canLeaveOpenGroup(this.deps.config.graph.pageSize)) {
+              // A small open group is left to the continuation, which re-reads `[start, cursor]` and so reads the
+              // group whole (the last version of a record republished at its instant wins).
+              await this.flushAndCheckpoint(sieve);
+              return false;
+            }
             // The split writes the open group, so everything read before `url` is written and the continuation can
             // follow `url` itself: a burst of same-instant records of any length advances by a budget each time.
             sieve.splitOpenGroup();
