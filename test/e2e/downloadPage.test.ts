@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Download, Page, Request as BrowserRequest } from 'playwright-core';
 import { INTERRUPT_ERROR_CODES } from '../../src/formats/csv/displayValues';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../dev/browser';
 import { LocalApp, startLocalApp } from '../support/localApp';
 import { OpenApiContract, RealResponse } from '../support/openApi';
 import { STREAM_IDS } from '../../src/streams/catalog';
@@ -161,8 +161,6 @@ describe('the download page', () => {
       const data = await downloadBytes(download);
       expect({ name: file.downloadName, sha256: sha256(data), bytes: data.length }).toEqual({ name: file.downloadName, sha256: file.sha256, bytes: file.bytes });
     }
-    // `PAGE_SCREENSHOT=docs/images/download-page.png npm test -- test/e2e/downloadPage.test.ts` renews the docs' picture.
-    if (process.env.PAGE_SCREENSHOT) await page.screenshot({ path: process.env.PAGE_SCREENSHOT, fullPage: true });
     await context.close();
   });
 
