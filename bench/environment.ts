@@ -49,6 +49,8 @@ export interface BenchEnv {
   sim: SimulatorHandle;
   runtime: Runtime;
   config: AppConfig;
+  /** The app settings `config` was loaded from (for a process of its own that runs the same app). */
+  settings: Record<string, string>;
   rateLimiter: TokenBucketRateLimiter;
   /** Job messages for the planned windows, oldest first. */
   messages: JobMessage[];
@@ -68,7 +70,7 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
     : await startSimulator({ seed: 'bench', latency: 'none', throttle: false, now: () => now, volume: { [BENCH_STREAM]: perHour }, ...options.simulator });
   const streamSettings: Record<string, string> = {};
   for (const id of STREAM_IDS) streamSettings[streamSettingName(id, 'ENABLED')] = String(id === BENCH_STREAM);
-  const config = loadConfig({
+  const settings: Record<string, string> = {
     AzureWebJobsStorage: options.azurite.connectionString,
     GRAPH_AUTH_MODE: 'simulator',
     GRAPH_BASE_URL: sim.url,
@@ -83,7 +85,8 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
     [streamSettingName(BENCH_STREAM, 'WINDOW_MINUTES')]: String(windowMinutes),
     [streamSettingName(BENCH_STREAM, 'LAG_MINUTES')]: '0',
     ...options.env,
-  });
+  };
+  const config = loadConfig(settings);
   const rateLimiter = createRateLimiter(config.graph);
   const storage = createStorageClients(config.storage);
   const graph = options.graph ? options.graph(config) : createGraphClient(config.graph, { budget: rateLimiter });
@@ -94,6 +97,7 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
     sim,
     runtime,
     config,
+    settings,
     rateLimiter,
     messages,
     async close() {

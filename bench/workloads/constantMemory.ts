@@ -1,32 +1,16 @@
 /**
- * Constant memory: one window of N records and one of 10 N through the real worker and the simulator (in a process
- * of its own, so the RSS measured is the exporter's)
- * (no throttle, no latency, default 4 MiB blocks). Both windows have the same record rate (144-minute and one-day
- * windows), so only the length of the export differs, not the size of the simulator's per-minute slices. Peak heap and RSS growth of both; a ratio near 1 says memory
- * does not grow with the size of the export. Besides timer samples (which include garbage not yet collected), the
- * heap is measured after a forced collection every few pages: what the export really holds.
+ * Constant memory: one window of N records and one of 10 N exported by the exporter alone, in a process of its own
+ * (bench/exporterProcess.ts: the compiled function app, no harness), against the simulator in another process (no
+ * throttle, no latency, default 4 MiB blocks). Both windows have the same record rate (144-minute and one-day
+ * windows), so only the length of the export differs, not the size of the simulator's per-minute slices. Peak heap,
+ * retained heap (after a forced collection every few pages) and RSS of both; ratios near 1 say memory does not grow
+ * with the size of the export.
  */
 import type { AzuriteInstance } from '../../dev/azurite';
-import type { GraphClient } from '../../src/graph/graphClient';
-import { drainConcurrently, startBenchEnv } from '../environment';
-import { MemoryPeaks, MemorySampler } from '../memorySampler';
+import { BENCH_NOW_ISO, startBenchEnv } from '../environment';
+import { ExporterRun, runInExporterProcess } from '../exporterProcess';
 
-export interface MemoryRun {
-  records: number;
-  seconds: number;
-  memory: MemoryPeaks;
-}
-
-const SETTLE_EVERY_PAGES = 5;
-
-function settleEvery(graph: GraphClient, sampler: MemorySampler): void {
-  const getPage = graph.getPage.bind(graph);
-  let pages = 0;
-  graph.getPage = async (url, signal) => {
-    if (++pages % SETTLE_EVERY_PAGES === 0) sampler.settle();
-    return getPage(url, signal);
-  };
-}
+export type MemoryRun = ExporterRun;
 
 export async function runOneWindow(azurite: AzuriteInstance, records: number, windowMinutes: number): Promise<MemoryRun> {
   const env = await startBenchEnv({
@@ -35,16 +19,12 @@ export async function runOneWindow(azurite: AzuriteInstance, records: number, wi
     windows: 1,
     windowMinutes,
     separateSimulator: true,
-    env: { GRAPH_RATE_LIMIT_REQUESTS: '1000', GRAPH_RATE_LIMIT_WINDOW_SECONDS: '1' },
+    // The exporter process builds its own runtime from these settings: a budget of its own, generous enough that the
+    // simulator's speed, not the budget, sets the pace.
+    env: { GRAPH_RATE_LIMIT_REQUESTS: '1000', GRAPH_RATE_LIMIT_WINDOW_SECONDS: '1', GRAPH_BUDGET: 'process' },
   });
   try {
-    const sampler = new MemorySampler();
-    settleEvery(env.runtime.graph, sampler);
-    sampler.start();
-    const started = performance.now();
-    const drained = await drainConcurrently(env, env.messages, 1);
-    const seconds = (performance.now() - started) / 1000;
-    return { records: drained.records, seconds, memory: sampler.stop() };
+    return await runInExporterProcess(env.settings, env.messages, BENCH_NOW_ISO);
   } finally {
     await env.close();
   }

@@ -16,8 +16,8 @@ import { configuredTenantId } from '../graph/credentials';
 import { classifyGraphError, GraphRequestError } from '../graph/errors';
 import { STREAMS } from '../streams/catalog';
 import { formatInstant, instantFromDate, parseInstant, Ticks } from '../time/instant';
-import { addIds, EMPTY_ID_DIGEST } from './idSetDigest';
-import { addToContentDigest, fingerprint, fingerprintLines } from './fingerprints';
+import { addIdHashes, EMPTY_ID_DIGEST } from './idSetDigest';
+import { addToContentDigest, fingerprints } from './fingerprints';
 import { emptyCounts, ExportCounts, ExportJob, JobCheckpoint, JobResult } from './job';
 import { RevisionCompare } from './revisionCompare';
 import { compileExportFilters, CompiledExportFilter } from './filters';
@@ -30,6 +30,7 @@ import { BlobFileStore } from '../storage/blobFileStore';
 import { Scheduler, withLeaseRenewal } from './leaseKeeper';
 import { RecordSieve } from './recordSieve';
 import type { GraphRecord } from '../formats/types';
+import { BlockBuffer, recordBatch } from '../formats';
 
 /** Named points where the chaos tests kill a worker (a thrown error that skips all clean-up, like SIGKILL). */
 export type FaultPoint = 'afterPage' | 'afterStage' | 'afterCheckpoint' | 'beforeCommit' | 'afterCommit' | 'afterManifest';
@@ -69,6 +70,8 @@ export class ExportSession {
   /** An on-demand export's filters: Graph's part goes into each query, the record test runs on every page. */
   private readonly filter?: CompiledExportFilter;
   private readonly files: OutputFiles;
+  /** Holds each batch's JSON lines (recordBatch), reused from batch to batch. */
+  private readonly batchBuffer = new BlockBuffer();
   private readonly store: ExportFileStore;
   private readonly startedAt: string;
   private checkpoint: JobCheckpoint;
@@ -207,10 +210,12 @@ export class ExportSession {
   private write(records: GraphRecord[]): void {
     if (records.length === 0) return;
     this.progressed = true;
-    this.files.add(records);
-    const prints = records.map(fingerprint);
-    this.files.addFingerprints(fingerprintLines(prints), records.length);
-    this.idDigest = addIds(this.idDigest, records.map((r) => r.id));
+    // Each record is stringified once, here: the JSON formats and the fingerprints share its UTF-8.
+    const batch = recordBatch(records, this.batchBuffer);
+    this.files.add(batch);
+    const prints = fingerprints(batch);
+    this.files.addFingerprints(prints);
+    this.idDigest = addIdHashes(this.idDigest, prints.map((p) => p.idBits));
     this.contentDigest = addToContentDigest(this.contentDigest, prints);
     this.compare?.add(prints);
   }

@@ -3,11 +3,11 @@
  * stores them in a `<base>.fingerprints` blob, one `<idHash> <contentHash>` line per record, so a later pass can tell
  * which records are new, which changed and which are missing without re-reading the revision's data files.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ExportFileStore } from '../storage/fileStore';
-import type { GraphRecord } from '../formats/types';
+import { recordJson } from '../formats';
+import type { RecordBatch, TextSink } from '../formats/types';
 import type { RevisionComparison } from './job';
-import { idHash } from './recordSieve';
 
 export interface Fingerprint {
   /** idHash of the record's id. */
@@ -16,19 +16,35 @@ export interface Fingerprint {
   content: string;
   /** 128 bits of the same hash, for the content digest. */
   bits: bigint;
+  /** 128 bits of the SHA-256 of the id (the hash `id` shows 96 bits of), for the id-set digest (idSetDigest.ts). */
+  idBits: bigint;
 }
 
 const MOD = 1n << 128n;
 
-export function fingerprint(record: GraphRecord): Fingerprint {
-  const hash = createHash('sha256').update(JSON.stringify(record)).digest();
-  return { id: idHash(record.id), content: hash.toString('base64url', 0, 12), bits: (hash.readBigUInt64BE(0) << 64n) | hash.readBigUInt64BE(8) };
+/**
+ * Each record's fingerprint. The content hashed is the batch's UTF-8 JSON of the record (what the JSON formats write),
+ * so no record is stringified or encoded again; the id is hashed once for the fingerprint (idHash's form) and the
+ * id-set digest.
+ */
+export function fingerprints(batch: RecordBatch): Fingerprint[] {
+  const { records } = batch;
+  const out = new Array<Fingerprint>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const idHash = hash('sha256', records[i].id, 'buffer');
+    const content = hash('sha256', recordJson(batch, i), 'buffer');
+    out[i] = { id: idHash.toString('base64url', 0, 12), content: content.toString('base64url', 0, 12), bits: first128Bits(content), idBits: first128Bits(idHash) };
+  }
+  return out;
 }
 
-export function fingerprintLines(prints: readonly Fingerprint[]): string {
-  let text = '';
-  for (const p of prints) text += `${p.id} ${p.content}\n`;
-  return text;
+function first128Bits(digest: Buffer): bigint {
+  return (digest.readBigUInt64BE(0) << 64n) | digest.readBigUInt64BE(8);
+}
+
+/** One `<idHash> <contentHash>` line per record. */
+export function writeFingerprintLines(prints: readonly Fingerprint[], out: TextSink): void {
+  for (const p of prints) out.write(`${p.id} ${p.content}\n`);
 }
 
 /**

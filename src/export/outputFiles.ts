@@ -1,10 +1,11 @@
 /**
  * The files of one job, written in one Graph pass: every batch of records goes through every format's encoder
- * into an in-memory buffer per file; a flush stages each buffer as the next blob block. Only the checkpoint
- * that follows a flush makes those blocks part of the file (see StagedBlobFile), so memory holds at most one
- * block per file whatever the size of the export. Where the blocks go is the store's business (fileStore.ts).
+ * into an in-memory block buffer per file (BlockBuffer, reused from block to block); a flush stages each buffer as the
+ * next block. Only the checkpoint that follows a flush makes those blocks part of the file (see StagedFile), so
+ * memory holds at most one block per file whatever the size of the export. Where the blocks go is the store's
+ * business (fileStore.ts).
  */
-import type { EncoderOptions, GraphRecord, PlannedFile, TruncationCounts } from '../formats/types';
+import type { EncoderOptions, PlannedFile, RecordBatch, TruncationCounts } from '../formats/types';
 import { downloadFileName, planFiles } from '../formats';
 import { newStagedFileState, type StagedFile, type StagedFileState } from '../storage/stagedFile';
 import type { ExportFileStore } from '../storage/fileStore';
@@ -12,6 +13,8 @@ import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
 import type { Ticks } from '../time/instant';
 import type { ExportedFile } from './job';
+import { BlockBuffer } from '../formats/blockBuffer';
+import { type Fingerprint, writeFingerprintLines } from './fingerprints';
 import { dataBlobName } from './jobIds';
 
 interface OpenFile {
@@ -20,8 +23,7 @@ interface OpenFile {
   /** Records encoded into this file, buffered ones included. */
   records: number;
   rows: number;
-  buffer: Buffer[];
-  bufferedBytes: number;
+  buffer: BlockBuffer;
 }
 
 /** Checkpoint key of the revision's fingerprints file (fingerprints.ts); not a format, not listed among the files. */
@@ -46,45 +48,44 @@ export class OutputFiles {
     this.files = planFiles(stream, formats, options).map((planned) => {
       const { encoder, gzip } = planned;
       const state = saved?.[encoder.key] ?? newStagedFileState(dataBlobName(baseName, encoder.blobSuffix, encoder.extension, gzip), gzip);
-      return { planned, staged: store.openFile(state, epoch), records: state.records, rows: state.rows, buffer: [], bufferedBytes: 0 };
+      return { planned, staged: store.openFile(state, epoch), records: state.records, rows: state.rows, buffer: new BlockBuffer() };
     });
     const prints = saved?.[FINGERPRINTS_KEY] ?? newStagedFileState(`${baseName}.fingerprints`, false);
-    this.fingerprints = { planned: this.files[0].planned, staged: store.openFile(prints, epoch), records: prints.records, rows: prints.rows, buffer: [], bufferedBytes: 0 };
+    this.fingerprints = { planned: this.files[0].planned, staged: store.openFile(prints, epoch), records: prints.records, rows: prints.rows, buffer: new BlockBuffer() };
   }
 
-  /** The fingerprint lines of the records last given to `add`. */
-  addFingerprints(lines: string, records: number): void {
-    this.push(this.fingerprints, Buffer.from(lines, 'utf8'));
-    this.fingerprints.records += records;
+  /** The fingerprints of the records last given to `add`. */
+  addFingerprints(prints: readonly Fingerprint[]): void {
+    writeFingerprintLines(prints, this.fingerprints.buffer);
+    this.fingerprints.records += prints.length;
   }
 
   /** Encodes a batch into every file's buffer. */
-  add(records: readonly GraphRecord[]): void {
-    if (records.length === 0) return;
+  add(batch: RecordBatch): void {
+    const count = batch.records.length;
+    if (count === 0) return;
     for (const file of this.files) {
       const { encoder } = file.planned;
-      if (file.records === 0 && file.bufferedBytes === 0) this.push(file, encoder.header());
-      const batch = encoder.encode(records, { recordsWritten: file.records });
-      this.push(file, batch.bytes);
-      file.records += records.length;
-      file.rows += batch.rows;
-      if (batch.truncated) this.addTruncation(batch.truncated);
+      if (file.records === 0 && file.buffer.length === 0) file.buffer.writeBytes(encoder.header());
+      const added = encoder.encode(batch, { recordsWritten: file.records }, file.buffer);
+      file.records += count;
+      file.rows += added.rows;
+      if (added.truncated) this.addTruncation(added.truncated);
     }
   }
 
   bufferedBytes(): number {
-    return this.files.reduce((sum, f) => sum + f.bufferedBytes, 0);
+    return this.files.reduce((sum, f) => sum + f.buffer.length, 0);
   }
 
   /** Stages every non-empty buffer as one block. */
   async flush(): Promise<void> {
     await Promise.all(
       [...this.files, this.fingerprints].map(async (file) => {
-        if (file.bufferedBytes === 0) return;
-        const data = Buffer.concat(file.buffer, file.bufferedBytes);
-        file.buffer = [];
-        file.bufferedBytes = 0;
-        await file.staged.stage(data);
+        if (file.buffer.length === 0) return;
+        // Cleared only once the block is staged: staging (gzip, upload, hash) reads the buffer itself, not a copy.
+        await file.staged.stage(file.buffer.bytes());
+        file.buffer.clear();
       }),
     );
   }
@@ -135,12 +136,6 @@ export class OutputFiles {
 
   get base(): string {
     return this.baseName;
-  }
-
-  private push(file: OpenFile, bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    file.buffer.push(bytes);
-    file.bufferedBytes += bytes.length;
   }
 
   private addTruncation(t: TruncationCounts): void {

@@ -10,7 +10,7 @@
  */
 import type { DiagnosticCategory, StreamDefinition } from '../streams/catalog';
 import { formatInstant, tryParseInstant } from '../time/instant';
-import type { EncodedBatch, FileEncoder, GraphRecord } from './types';
+import type { BatchRows, FileEncoder, GraphRecord, RecordBatch, TextSink } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -90,11 +90,12 @@ function partsFor(category: DiagnosticCategory, record: GraphRecord): EnvelopePa
   return signInParts(record);
 }
 
-/** One Graph record as the diagnostic-settings record of its category, fields in the order Azure Monitor writes them. */
-export function diagnosticSettingsRecord(stream: StreamDefinition, record: GraphRecord, tenantId: string): Json {
+/** The envelope of one record's diagnostic-settings record, without `properties` (the record), which comes last. */
+function envelopeOf(stream: StreamDefinition, record: GraphRecord, tenantId: string): Json {
   const category = stream.diagnosticCategory;
   const parts = partsFor(category, record);
-  const envelope: Json = {
+  // Azure Monitor leaves out what a record does not have; JSON.stringify drops the undefined fields.
+  return {
     time: monitorTime(record[stream.timeProperty]),
     resourceId: `/tenants/${tenantId}/providers/${RESOURCE_PROVIDER}`,
     operationName: parts.operationName,
@@ -110,10 +111,12 @@ export function diagnosticSettingsRecord(stream: StreamDefinition, record: Graph
     identity: parts.identity,
     Level: INFORMATIONAL,
     location: parts.location,
-    properties: record,
   };
-  // Azure Monitor leaves out what a record does not have; JSON.stringify drops the undefined fields.
-  return envelope;
+}
+
+/** One Graph record as the diagnostic-settings record of its category, fields in the order Azure Monitor writes them. */
+export function diagnosticSettingsRecord(stream: StreamDefinition, record: GraphRecord, tenantId: string): Json {
+  return { ...envelopeOf(stream, record, tenantId), properties: record };
 }
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -136,10 +139,17 @@ export function createDiagnosticSettingsEncoder(key: string, stream: StreamDefin
     blobSuffix: 'diag',
     portalPrefix: `${stream.portalPrefix}_DiagnosticSettings`,
     header: () => Buffer.alloc(0),
-    encode(records: readonly GraphRecord[]): EncodedBatch {
-      let text = '';
-      for (const record of records) text += JSON.stringify(diagnosticSettingsRecord(stream, record, tenantId)) + '\n';
-      return { bytes: Buffer.from(text, 'utf8'), rows: records.length };
+    encode(batch: RecordBatch, _position, out: TextSink): BatchRows {
+      // Byte for byte JSON.stringify(diagnosticSettingsRecord(...)): the envelope, then the record's JSON as the
+      // batch already holds it (properties is the last field), so the record is not stringified again.
+      const { records, lines, lineStarts } = batch;
+      for (let i = 0; i < records.length; i++) {
+        const envelope = JSON.stringify(envelopeOf(stream, records[i], tenantId));
+        out.write(`${envelope.slice(0, -1)},"properties":`);
+        out.writeBytes(lines.subarray(lineStarts[i], lineStarts[i + 1] - 1));
+        out.write('}\n');
+      }
+      return { rows: records.length };
     },
     footer: () => Buffer.alloc(0),
   };

@@ -11,6 +11,8 @@ import { createJsonlEncoder } from './jsonl';
 import type { EncoderOptions, PlannedFile } from './types';
 
 export { downloadFileName, sanitizeFileName, MAX_FILE_NAME_LENGTH } from './fileNames';
+export { BlockBuffer } from './blockBuffer';
+export { encodeRecords, recordBatch, recordJson, StringSink } from './recordBatch';
 export type * from './types';
 
 export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = { neutralizeFormulas: true };

@@ -3,7 +3,8 @@
  * invocations, so whether a record needs a leading separator comes from the persisted record count, which
  * makes the concatenation of header, every batch and footer valid JSON however the records were split.
  */
-import type { EncodedBatch, EncoderPosition, FileEncoder, GraphRecord } from './types';
+import { recordJson } from './recordBatch';
+import type { BatchRows, EncoderPosition, FileEncoder, RecordBatch, TextSink } from './types';
 
 const SEPARATOR = ',\n';
 
@@ -16,15 +17,14 @@ export function createJsonArrayEncoder(key: string, portalPrefix: string): FileE
     blobSuffix: '',
     portalPrefix,
     header: () => Buffer.from('[', 'utf8'),
-    encode(records: readonly GraphRecord[], position: EncoderPosition): EncodedBatch {
-      let text = '';
+    encode(batch: RecordBatch, position: EncoderPosition, out: TextSink): BatchRows {
       let written = position.recordsWritten;
-      for (const record of records) {
-        if (written > 0) text += SEPARATOR;
-        text += JSON.stringify(record);
+      for (let i = 0; i < batch.records.length; i++) {
+        if (written > 0) out.write(SEPARATOR);
+        out.writeBytes(recordJson(batch, i));
         written += 1;
       }
-      return { bytes: Buffer.from(text, 'utf8'), rows: records.length };
+      return { rows: batch.records.length };
     },
     footer: () => Buffer.from(']', 'utf8'),
   };

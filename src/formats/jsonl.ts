@@ -1,5 +1,5 @@
 /** JSONL: one Graph record per line, exactly as Graph returned it (unknown properties kept), `\n` line ends. */
-import type { EncodedBatch, FileEncoder, GraphRecord } from './types';
+import type { BatchRows, FileEncoder, RecordBatch, TextSink } from './types';
 
 export function createJsonlEncoder(key: string, portalPrefix: string): FileEncoder {
   return {
@@ -10,10 +10,10 @@ export function createJsonlEncoder(key: string, portalPrefix: string): FileEncod
     blobSuffix: '',
     portalPrefix,
     header: () => Buffer.alloc(0),
-    encode(records: readonly GraphRecord[]): EncodedBatch {
-      let text = '';
-      for (const record of records) text += JSON.stringify(record) + '\n';
-      return { bytes: Buffer.from(text, 'utf8'), rows: records.length };
+    encode(batch: RecordBatch, _position, out: TextSink): BatchRows {
+      // The batch's lines are this format, byte for byte.
+      out.writeBytes(batch.lines);
+      return { rows: batch.records.length };
     },
     footer: () => Buffer.alloc(0),
   };

@@ -1,7 +1,8 @@
 /**
- * What every output format implements. Encoders are pure: records in, bytes out, no I/O. The export worker
- * calls them page by page and stages the bytes as blob blocks; gzip is applied by the writer per block
- * (each block one gzip member), so an encoder never knows whether its output is compressed.
+ * What every output format implements. Encoders are pure: records in, text out to a sink, no I/O. The export worker
+ * calls them page by page with a sink that writes the text as UTF-8 straight into the file's block buffer, and stages
+ * the buffer as a blob block; gzip is applied by the writer per block (each block one gzip member), so an encoder
+ * never knows whether its output is compressed.
  */
 import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
@@ -15,12 +16,35 @@ export interface EncoderPosition {
   recordsWritten: number;
 }
 
-export interface EncodedBatch {
-  bytes: Buffer;
+/**
+ * A batch of records as every encoder receives it, with each record's JSON made once (see recordBatch) and shared by
+ * the JSON formats and the record fingerprints: a record is never stringified, or encoded as UTF-8, twice.
+ */
+export interface RecordBatch {
+  readonly records: readonly GraphRecord[];
+  /** `JSON.stringify` of every record as UTF-8, each followed by `\n`: exactly the batch's JSON Lines. */
+  readonly lines: Buffer;
+  /** Record i's line is `lines[lineStarts[i], lineStarts[i + 1])`, its JSON the same without the `\n`. */
+  readonly lineStarts: Uint32Array;
+}
+
+/** Where an encoder writes: text (as UTF-8) or bytes. Writing many short pieces is cheaper than joining them first. */
+export interface TextSink {
+  write(text: string): void;
+  writeBytes(bytes: Uint8Array): void;
+}
+
+/** What one batch added to a file. */
+export interface BatchRows {
   /** Data rows/records this batch added to the file (CSV side files may add several rows per record, or none). */
   rows: number;
   /** Audit CSV only: data the fixed-width layout could not hold (kept in the JSON formats). */
   truncated?: TruncationCounts;
+}
+
+/** A batch encoded into bytes of its own (encodeRecords; tests and one-off callers). */
+export interface EncodedBatch extends BatchRows {
+  bytes: Buffer;
 }
 
 export interface TruncationCounts {
@@ -50,8 +74,8 @@ export interface FileEncoder {
   readonly portalPrefix: string;
   /** Bytes before the first record: UTF-8 BOM and header line for CSV, `[` for a JSON array, nothing for JSONL. */
   header(): Buffer;
-  /** Bytes for a batch of records, which may be empty. */
-  encode(records: readonly GraphRecord[], position: EncoderPosition): EncodedBatch;
+  /** Writes a batch of records, which may be empty, to `out`. */
+  encode(batch: RecordBatch, position: EncoderPosition, out: TextSink): BatchRows;
   /** Bytes after the last record: `]` for a JSON array, nothing otherwise. */
   footer(position: EncoderPosition): Buffer;
 }

@@ -1,6 +1,6 @@
-/** The CSV file encoder: BOM + quoted header, then one quoted CRLF row per row source of each record. */
+/** The CSV file encoder: BOM + quoted header, then one quoted CRLF row per row source of each record, one write per row. */
 import type { CsvFileSpec } from '../../streams/catalog';
-import type { EncodedBatch, EncoderOptions, FileEncoder, GraphRecord } from '../types';
+import type { BatchRows, EncoderOptions, FileEncoder, RecordBatch, TextSink } from '../types';
 import { emptyTruncationCounts } from './auditColumns';
 import { csvRow, UTF8_BOM } from './csvField';
 import { CSV_LAYOUTS } from './csvLayouts';
@@ -20,21 +20,18 @@ export function createCsvEncoder(file: CsvFileSpec, key: string, options: Encode
     blobSuffix: file.blobSuffix,
     portalPrefix: file.portalPrefix,
     header: () => Buffer.from(headerBytes),
-    encode(records: readonly GraphRecord[]): EncodedBatch {
-      let text = '';
+    encode(batch: RecordBatch, _position, out: TextSink): BatchRows {
       let rows = 0;
       const counts = layout.addTruncation ? emptyTruncationCounts() : undefined;
-      for (const record of records) {
+      for (const record of batch.records) {
         for (const row of layout.rowsOf(record)) {
           for (let i = 0; i < columns.length; i++) cells[i] = columns[i].value(row);
-          text += csvRow(cells, neutralize);
+          out.write(csvRow(cells, neutralize));
           rows += 1;
         }
         if (counts && layout.addTruncation) layout.addTruncation(record, counts);
       }
-      const batch: EncodedBatch = { bytes: Buffer.from(text, 'utf8'), rows };
-      if (counts) batch.truncated = counts;
-      return batch;
+      return counts ? { rows, truncated: counts } : { rows };
     },
     footer: () => Buffer.alloc(0),
   };

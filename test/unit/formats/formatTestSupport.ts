@@ -2,6 +2,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'csv-parse/sync';
+import { encodeRecords } from '../../../src/formats';
 import type { FileEncoder, GraphRecord } from '../../../src/formats/types';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'formats');
@@ -20,7 +21,7 @@ export function encodeFile(encoder: FileEncoder, records: readonly GraphRecord[]
   let written = 0;
   for (const size of [...batchSizes, records.length]) {
     const batch = records.slice(written, written + size);
-    parts.push(encoder.encode(batch, { recordsWritten: written }).bytes);
+    parts.push(encodeRecords(encoder, batch, { recordsWritten: written }).bytes);
     written += batch.length;
     if (written >= records.length) break;
   }

@@ -1,4 +1,4 @@
-import { planFiles } from '../../../src/formats';
+import { encodeRecords, planFiles } from '../../../src/formats';
 import type { GraphRecord } from '../../../src/formats/types';
 import { encodeFile, loadRecords } from './formatTestSupport';
 
@@ -39,7 +39,7 @@ describe('JSON formats', () => {
   });
 
   it('writes the records exactly as Graph returned them, unknown properties and formula text included', () => {
-    const line = jsonl.encode([records[0]], { recordsWritten: 0 }).bytes.toString('utf8');
+    const line = encodeRecords(jsonl, [records[0]], { recordsWritten: 0 }).bytes.toString('utf8');
     expect(line).toBe(JSON.stringify(records[0]) + '\n');
     expect(line).toContain('"futureProperty":{"kept":true}');
     expect(line).toContain('"oldValue":"-5"');
@@ -47,9 +47,9 @@ describe('JSON formats', () => {
   });
 
   it('separates records with ",\\n" using the persisted count', () => {
-    expect(json.encode([{ id: 'a' }], { recordsWritten: 0 }).bytes.toString()).toBe('{"id":"a"}');
-    expect(json.encode([{ id: 'b' }, { id: 'c' }], { recordsWritten: 1 }).bytes.toString()).toBe(',\n{"id":"b"},\n{"id":"c"}');
-    expect(json.encode([], { recordsWritten: 3 })).toMatchObject({ rows: 0 });
+    expect(encodeRecords(json, [{ id: 'a' }], { recordsWritten: 0 }).bytes.toString()).toBe('{"id":"a"}');
+    expect(encodeRecords(json, [{ id: 'b' }, { id: 'c' }], { recordsWritten: 1 }).bytes.toString()).toBe(',\n{"id":"b"},\n{"id":"c"}');
+    expect(encodeRecords(json, [], { recordsWritten: 3 })).toMatchObject({ rows: 0 });
   });
 
   it('describes its files', () => {

@@ -1,4 +1,4 @@
-import { downloadFileName, MAX_FILE_NAME_LENGTH, planFiles, sanitizeFileName } from '../../../src/formats';
+import { downloadFileName, encodeRecords, MAX_FILE_NAME_LENGTH, planFiles, sanitizeFileName } from '../../../src/formats';
 import { parseInstant } from '../../../src/time/instant';
 
 const options = { neutralizeFormulas: true };
@@ -25,8 +25,8 @@ describe('planFiles', () => {
 
   it('passes the neutralisation option to the CSV encoders', () => {
     const record = { id: '=1', activityDateTime: '2026-11-27T10:00:00Z', activityDisplayName: '=2' };
-    const on = planFiles('audit', ['csv'], { neutralizeFormulas: true })[0].encoder.encode([record], { recordsWritten: 0 });
-    const off = planFiles('audit', ['csv'], { neutralizeFormulas: false })[0].encoder.encode([record], { recordsWritten: 0 });
+    const on = encodeRecords(planFiles('audit', ['csv'], { neutralizeFormulas: true })[0].encoder, [record], { recordsWritten: 0 });
+    const off = encodeRecords(planFiles('audit', ['csv'], { neutralizeFormulas: false })[0].encoder, [record], { recordsWritten: 0 });
     expect(on.bytes.toString()).toContain(`"'=2"`);
     expect(off.bytes.toString()).toContain('"=2"');
   });

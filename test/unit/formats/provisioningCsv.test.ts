@@ -1,4 +1,4 @@
-import { planFiles } from '../../../src/formats';
+import { encodeRecords, planFiles } from '../../../src/formats';
 import { encodeFile, loadRecords, parseCsv, rowObject } from './formatTestSupport';
 
 describe('provisioning CSV files', () => {
@@ -55,7 +55,7 @@ describe('provisioning CSV files', () => {
       ['change-1', '2', 'EntrySynchronizationScoping', 'Scoping', 'Success', 'In scope', '{}'],
       ['change-1', '3', 'EntryExportAdd', 'Export', 'Failure', 'Failed to create', ''],
     ]);
-    expect(steps.encode(records, { recordsWritten: 0 }).rows).toBe(3);
+    expect(encodeRecords(steps, records, { recordsWritten: 0 }).rows).toBe(3);
   });
 
   it('ProvisioningLogs_ModifiedProperties: one row per property, keyed by Change ID', () => {

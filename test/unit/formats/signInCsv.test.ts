@@ -1,4 +1,4 @@
-import { planFiles } from '../../../src/formats';
+import { encodeRecords, planFiles } from '../../../src/formats';
 import type { FileEncoder } from '../../../src/formats/types';
 import type { StreamId } from '../../../src/streams/catalog';
 import { encodeFile, loadRecords, parseCsv, rowObject } from './formatTestSupport';
@@ -87,8 +87,8 @@ describe('user sign-in CSV', () => {
       ['aaaaaaaa-0000-0000-0000-000000000001', '2024-07-23T15:37:26Z', 'Mobile app notification', '', 'false', 'MFA denied; user declined the authentication', 'Multi-factor authentication'],
       ['aaaaaaaa-0000-0000-0000-000000000001', '2024-07-23T15:37:27Z', 'Mobile app notification', '', 'true', 'MFA successfully completed', 'Multi-factor authentication'],
     ]);
-    expect(authDetails.encode(records, { recordsWritten: 0 }).rows).toBe(3);
-    expect(authDetails.encode(records.slice(1), { recordsWritten: 1 })).toMatchObject({ rows: 0 });
+    expect(encodeRecords(authDetails, records, { recordsWritten: 0 }).rows).toBe(3);
+    expect(encodeRecords(authDetails, records.slice(1), { recordsWritten: 1 })).toMatchObject({ rows: 0 });
   });
 });
 

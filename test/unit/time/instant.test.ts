@@ -31,6 +31,35 @@ describe('instant', () => {
   ])('refuses the impossible %s instead of rolling it over', (text) => {
     expect(() => parseInstant(text)).toThrow(RangeError);
   });
+  it("reads Graph's own form exactly as the general parser does, valid or not", () => {
+    // A leading space keeps a text off the fast path for Graph's form; the general parser trims it.
+    const general = (text: string): bigint | string => {
+      try {
+        return parseInstant(` ${text}`);
+      } catch (error) {
+        return (error as Error).name;
+      }
+    };
+    const fast = (text: string): bigint | string => {
+      try {
+        return parseInstant(text);
+      } catch (error) {
+        return (error as Error).name;
+      }
+    };
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pad = (v: number, width: number): string => String(v).padStart(width, '0');
+    const samples = ['2000-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2026-11-27T10:00:00.123456789Z', '2026-11-27T10:00:00.12345678xZ', '2026-11-27T10:00:00.Z'];
+    for (let i = 0; i < 3000; i++) {
+      const fraction = random(3) === 0 ? '' : `.${'1234567890'.slice(0, 1 + random(9))}`;
+      samples.push(`${pad(1 + random(2999), 4)}-${pad(random(14), 2)}-${pad(random(33), 2)}T${pad(random(26), 2)}:${pad(random(61), 2)}:${pad(random(62), 2)}${fraction}Z`);
+    }
+    for (const text of samples) expect([text, fast(text)]).toEqual([text, general(text)]);
+  });
   it('keeps leap days and years before 100 as written', () => {
     expect(formatInstant(parseInstant('2024-02-29T23:59:59Z'))).toBe('2024-02-29T23:59:59Z');
     expect(formatInstant(parseInstant('0001-01-01T00:00:00Z'))).toBe('0001-01-01T00:00:00Z');
