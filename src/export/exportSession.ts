@@ -4,7 +4,7 @@
  * window (commit files, write the manifest) or stop before the time budget runs out so a continuation resumes.
  *
  * Graph's nextLink is followed within this invocation, and handed to the continuation when the time budget stops it
- * (`resumeLink`); a continuation without a usable link (a crash, an invalid skiptoken) re-queries the closed range
+ * inside a burst of same-instant records (`resumeLink`; a small open group is re-read instead, RecordSieve); a continuation without a usable link (a crash, an invalid skiptoken) re-queries the closed range
  * `[start, cursor]` and the RecordSieve drops what was already written. The checkpoint that records the last page
  * also moves the job to `finalizing`, so no stop between paging and finalizing leaves a resume query behind.
  */
@@ -148,6 +148,12 @@ export class ExportSession {
           // Stop only after writing something new (or at the hard limit): a continuation that re-reads the records at
           // its cursor instant must not spend its whole budget on them and stop again where it started.
           if (this.budgetSpent() && (this.progressed || this.hardLimitReached())) {
+            if (sieve.canLeaveOpenGroup(this.deps.config.graph.pageSize)) {
+              // A small open group is left to the continuation, which re-reads `[start, cursor]` and so reads the
+              // group whole (the last version of a record republished at its instant wins).
+              await this.flushAndCheckpoint(sieve);
+              return false;
+            }
             // The split writes the open group, so everything read before `url` is written and the continuation can
             // follow `url` itself: a burst of same-instant records of any length advances by a budget each time.
             sieve.splitOpenGroup();
@@ -226,6 +232,7 @@ export class ExportSession {
    */
   private async flushAndCheckpoint(sieve: RecordSieve, options: { final?: boolean; resumeLink?: string } = {}): Promise<void> {
     this.write(sieve.takeReady());
+    if (options.final) this.files.addFooters();
     await this.files.flush();
     this.deps.faultPoint?.('afterStage');
     const position = sieve.position();
@@ -241,6 +248,7 @@ export class ExportSession {
       idsAtCursor: options.final ? [] : position.idsAtCursor,
       resumeLink: options.final ? undefined : options.resumeLink,
       files,
+      footersStaged: options.final ? true : undefined,
       counts: { ...this.counts, records },
       truncation: this.files.truncationCounts(),
       idDigest: this.idDigest,
@@ -265,7 +273,7 @@ export class ExportSession {
     await this.deps.renewLease();
     this.deps.faultPoint?.('beforeCommit');
     const metadata = { jobId: this.job.jobId, stream: this.job.stream, windowStart: this.job.windowStart, windowEnd: this.job.windowEnd };
-    const files = await this.files.commit(window, metadata);
+    const files = await this.files.commit(window, metadata, this.checkpoint.footersStaged === true);
     const fingerprintsBlob = await this.files.commitFingerprints(metadata);
     this.deps.faultPoint?.('afterCommit');
     const comparison = this.compare?.result(this.checkpoint.compare);
@@ -285,7 +293,8 @@ export class ExportSession {
       startedAt: this.startedAt,
       finishedAt,
     });
-    await writeManifest(this.store, manifestBlob, manifest);
+    // A retry finds the manifest an earlier attempt wrote for these same files and keeps it (its time of writing).
+    const stored = await writeManifest(this.store, manifestBlob, manifest);
     this.deps.faultPoint?.('afterManifest');
     return {
       revision: this.job.revision,
@@ -297,7 +306,7 @@ export class ExportSession {
       idDigest: this.checkpoint.idDigest,
       contentDigest: this.checkpoint.contentDigest,
       comparison,
-      finishedAt,
+      finishedAt: stored.finishedAt,
     };
   }
 

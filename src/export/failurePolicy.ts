@@ -6,7 +6,10 @@
 import { classifyGraphError, GraphRequestError, type GraphErrorCode, type GraphErrorContext } from '../graph/errors';
 import { errorCodeOf, statusCodeOf } from '../storage/tableErrors';
 
-export type FailureCode = GraphErrorCode | 'StorageUnavailable' | 'StorageAccessDenied' | 'InternalError' | 'PoisonMessage';
+export type FailureCode = GraphErrorCode | 'StorageUnavailable' | 'StorageAccessDenied' | 'ExportImmutable' | 'InternalError' | 'PoisonMessage';
+
+/** Blob service codes of a write refused by an immutability policy or legal hold on the container. */
+const IMMUTABLE_CODES = new Set(['BlobImmutableDueToPolicy', 'BlobImmutableDueToLegalHold', 'ContainerImmutableDueToPolicy']);
 
 export interface ClassifiedFailure {
   code: FailureCode;
@@ -60,9 +63,18 @@ export function classifyFailure(error: unknown, context: GraphErrorContext & { j
         code: 'StorageAccessDenied',
         retryable: false,
         message:
-          `Storage refused job ${context.jobId} (HTTP ${status}${code ? ` ${code}` : ''}): ${detail}. Grant the function app's managed identity ` +
-          `Storage Blob Data Contributor, Storage Table Data Contributor and Storage Queue Data Contributor on the storage account ` +
-          `(infra/app/rbac.bicep does this on deployment), then re-run the job.`,
+          `Storage refused job ${context.jobId} (HTTP ${status}${code ? ` ${code}` : ''}): ${detail}. Give the function app's managed identity back the roles ` +
+          `infra/app/rbac.bicep assigns (the exports writer role on the exports container, Storage Queue Data Contributor on the job queues, ` +
+          `Storage Table Data Contributor on the state tables; provisioning again restores them), then re-run the job.`,
+      };
+    }
+    if (status === 409 && code !== undefined && IMMUTABLE_CODES.has(code)) {
+      return {
+        code: 'ExportImmutable',
+        retryable: false,
+        message:
+          `The exports container's immutability (WORM) policy refused to overwrite a file of job ${context.jobId} (${code}): ${detail}. ` +
+          `The files already written stay as they are. Re-run the job: a re-run writes the window as a new revision under new file names.`,
       };
     }
     if (status === undefined || status >= 500 || status === 408 || status === 429 || (code !== undefined && NETWORK_CODES.has(code))) {

@@ -57,6 +57,11 @@ export interface JobCheckpoint {
    */
   resumeLink?: string;
   files: Record<string, StagedFileState>;
+  /**
+   * The files' footers are among the staged blocks (set by the checkpoint that moves to `finalizing`), so the
+   * commit adds nothing and a retried commit finds the blob it committed before (absent on older checkpoints).
+   */
+  footersStaged?: boolean;
   counts: ExportCounts;
   truncation?: TruncationCounts;
   /** Order-independent digest of the ids written so far (see idSetDigest.ts). */

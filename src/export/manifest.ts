@@ -106,6 +106,29 @@ export function buildManifest(input: ManifestInput): Manifest {
   };
 }
 
-export async function writeManifest(files: ExportFileStore, name: string, manifest: Manifest): Promise<void> {
+/**
+ * Writes the manifest, unless the store already holds one for the same revision with the same files (a retry after
+ * a crash between the manifest and the job's update): that one is kept and returned, so nothing is rewritten (a WORM
+ * policy refuses rewrites) and the job's result matches the manifest stored. Returns the manifest stored.
+ */
+export async function writeManifest(files: ExportFileStore, name: string, manifest: Manifest): Promise<Manifest> {
+  const existing = parseManifest(await files.readIfExists(name));
+  if (existing && describesSameFiles(existing, manifest)) return existing;
   await files.writeJson(name, Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'));
+  return manifest;
+}
+
+function parseManifest(body: Buffer | undefined): Manifest | undefined {
+  if (!body) return undefined;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as Partial<Manifest>;
+    return typeof parsed.jobId === 'string' && Array.isArray(parsed.files) && parsed.totals ? (parsed as Manifest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describesSameFiles(a: Manifest, b: Manifest): boolean {
+  const files = (m: Manifest) => JSON.stringify(m.files.map((f) => [f.key, f.blobName, f.bytes, f.records, f.sha256]));
+  return a.jobId === b.jobId && a.revision === b.revision && a.fingerprints === b.fingerprints && a.totals.records === b.totals.records && files(a) === files(b);
 }

@@ -102,13 +102,26 @@ export class OutputFiles {
     return this.truncation ? { ...this.truncation } : undefined;
   }
 
-  /** Writes each file's footer and commits it. Returns what the manifest lists. */
-  async commit(window: { start: Ticks; end: Ticks }, metadata: Record<string, string>): Promise<ExportedFile[]> {
+  /**
+   * Buffers each file's footer: called once, before the flush of the checkpoint that ends paging, so that checkpoint
+   * holds every block of every file and a commit from it (or its retry) always commits the same bytes.
+   */
+  addFooters(): void {
+    for (const file of this.files) {
+      if (file.records > 0) file.buffer.writeBytes(file.planned.encoder.footer({ recordsWritten: file.records }));
+    }
+  }
+
+  /**
+   * Commits each file. `footersStaged`: the checkpoint's blocks end with the footers (addFooters); a checkpoint
+   * written before footers were staged with the last page gets them staged here. Returns what the manifest lists.
+   */
+  async commit(window: { start: Ticks; end: Ticks }, metadata: Record<string, string>, footersStaged: boolean): Promise<ExportedFile[]> {
     const committed: ExportedFile[] = [];
     for (const file of this.files) {
       const { encoder, gzip } = file.planned;
       if (file.records === 0) continue;
-      await file.staged.stage(encoder.footer({ recordsWritten: file.records }));
+      if (!footersStaged) await file.staged.stage(encoder.footer({ recordsWritten: file.records }));
       const downloadName = downloadFileName(encoder, gzip, window);
       const contentType = gzip ? 'application/gzip' : encoder.contentType;
       const { bytes, sha256 } = await file.staged.commit({ contentType, metadata });

@@ -81,6 +81,18 @@ export class RecordSieve {
     this.closePending();
   }
 
+  /**
+   * Whether an invocation that stops here may leave the open group to its continuation instead of splitting it: this
+   * sieve completed a group at an instant other than the one it resumed at (so the continuation's cursor moves on),
+   * and the open group holds at most `maxSize` records (cheap to read again). Read again whole, the group keeps the
+   * last version of a record republished at its instant; a split would write the version read before the stop and
+   * the continuation would drop the later one as already written.
+   */
+  canLeaveOpenGroup(maxSize: number): boolean {
+    if (!this.pending || this.pending.byId.size > maxSize || !this.lastComplete) return false;
+    return this.bounds.cursor === undefined || this.lastComplete.ticks !== this.bounds.cursor;
+  }
+
   /** Records held in the open group. */
   openGroupSize(): number {
     return this.pending?.byId.size ?? 0;

@@ -42,13 +42,22 @@ export function nextRevision(job: ExportJob): number {
   return Math.max(1, ...numbers) + 1;
 }
 
+/**
+ * A job whose checkpoint reached `finalizing` may have committed files under its revision's names before it failed.
+ * A pass that starts over (its checkpoint dropped) must not write other bytes under those names (a WORM policy
+ * refuses it, and a download could meet either), so it takes the next number.
+ */
+function mayHaveCommitted(job: ExportJob): boolean {
+  return job.checkpoint?.phase === 'finalizing';
+}
+
 function startPass(job: ExportJob, mode: 'recheck' | 'rerun', now: Date): ExportJob {
   const previous = servedRevision(job);
   if (!previous) throw new Error(`Job ${job.jobId} has no files to compare a ${mode} with`);
   return {
     ...requeue(job, now),
     mode,
-    revision: nextRevision(job),
+    revision: Math.max(nextRevision(job), mayHaveCommitted(job) ? job.revision + 1 : 0),
     previous,
     checkpoint: undefined,
     lastError: undefined,
@@ -64,6 +73,9 @@ function startPass(job: ExportJob, mode: 'recheck' | 'rerun', now: Date): Export
 export function startRecheck(job: ExportJob, now: Date): ExportJob {
   if (!isTerminal(job.status) || job.status === 'lostToRetention') throw new Error(`Job ${job.jobId} is ${job.status}; it cannot be re-checked`);
   const counted = { rechecks: (job.rechecks ?? (job.rechecked ? 1 : 0)) + 1, rechecked: true };
+  // A checkpoint whose files the exports container refused to write again (ExportImmutable) is not resumed: the
+  // window is read again under the next revision's names, as a re-run would.
+  if (!job.result && job.lastError?.code === 'ExportImmutable') return { ...rerun(job, now), ...counted };
   if (!job.result) return { ...requeue(job, now), ...counted, mode: 'export', retryAt: undefined };
   return { ...startPass(job, 'recheck', now), ...counted };
 }
@@ -72,7 +84,16 @@ export function startRecheck(job: ExportJob, now: Date): ExportJob {
 export function rerun(job: ExportJob, now: Date): ExportJob {
   if (!isTerminal(job.status)) throw new Error(`Job ${job.jobId} is ${job.status}; only finished jobs can be re-run`);
   if (job.result) return startPass(job, 'rerun', now);
-  return { ...requeue(job, now), mode: 'export', checkpoint: undefined, lastError: undefined, retryAt: undefined, autoRetries: 0, licenceFailures: 0 };
+  return {
+    ...requeue(job, now),
+    mode: 'export',
+    revision: mayHaveCommitted(job) ? job.revision + 1 : job.revision,
+    checkpoint: undefined,
+    lastError: undefined,
+    retryAt: undefined,
+    autoRetries: 0,
+    licenceFailures: 0,
+  };
 }
 
 /** Back to the served revision, the pass over (nothing new found, or it could not finish). */

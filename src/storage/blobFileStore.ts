@@ -20,4 +20,13 @@ export class BlobFileStore implements ExportFileStore {
   read(name: string): Promise<Buffer> {
     return this.container.getBlobClient(name).downloadToBuffer();
   }
+
+  async readIfExists(name: string): Promise<Buffer | undefined> {
+    try {
+      return await this.read(name);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
 }

@@ -12,4 +12,6 @@ export interface ExportFileStore {
   writeJson(name: string, body: Buffer): Promise<void>;
   /** Reads a finished file back. */
   read(name: string): Promise<Buffer>;
+  /** Reads a file back, or undefined when there is none. */
+  readIfExists(name: string): Promise<Buffer | undefined>;
 }

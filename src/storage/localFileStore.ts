@@ -76,7 +76,7 @@ export class LocalBlockSink implements BlockSink {
     }
   }
 
-  async commit(_blockIds: string[], bytes: number, _headers: CommitHeaders): Promise<void> {
+  async commit(_blockIds: string[], bytes: number, _sha256: string, _headers: CommitHeaders): Promise<void> {
     const partial = await sizeOf(this.partialPath);
     if (partial === undefined) {
       const final = await sizeOf(this.finalPath);
@@ -131,6 +131,15 @@ export class LocalFileStore implements ExportFileStore {
 
   read(name: string): Promise<Buffer> {
     return readFile(pathUnder(this.root, name));
+  }
+
+  async readIfExists(name: string): Promise<Buffer | undefined> {
+    try {
+      return await this.read(name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   pathOf(name: string): string {

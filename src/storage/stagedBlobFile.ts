@@ -13,6 +13,9 @@ import { StagedFile, type BlockSink, type CommitHeaders, type StagedBlock, type 
 export { committedBlockIds, MAX_BLOCKS_PER_BLOB, newStagedFileState } from './stagedFile';
 export type { CommitHeaders, StagedFileState } from './stagedFile';
 
+/** Blob metadata holding the SHA-256 (hex) of the committed bytes. */
+export const SHA256_METADATA = 'sha256';
+
 /** Put Block for each block, Put Block List at the end. */
 export class BlobBlockSink implements BlockSink {
   constructor(
@@ -25,17 +28,33 @@ export class BlobBlockSink implements BlockSink {
     await this.container.getBlockBlobClient(this.blobName).stageBlock(block.id, block.payload, block.payload.length, { transactionalContentMD5: md5 });
   }
 
-  async commit(blockIds: string[], bytes: number, headers: CommitHeaders): Promise<void> {
+  /**
+   * When the blob already holds exactly these bytes (its length, and the SHA-256 an earlier commit recorded in its
+   * metadata), nothing is written: a retry after a crash between the commit and the job's update works under a WORM
+   * policy, which refuses any rewrite.
+   */
+  async commit(blockIds: string[], bytes: number, sha256: string, headers: CommitHeaders): Promise<void> {
     const blob = this.container.getBlockBlobClient(this.blobName);
+    if (await this.holds(bytes, sha256)) return;
     // Put Block List looks up each id among uncommitted blocks first, then committed ones ("latest"), so
     // re-running a commit that already succeeded yields the same blob.
     await blob.commitBlockList(blockIds, {
       blobHTTPHeaders: { blobContentType: headers.contentType, blobContentDisposition: headers.contentDisposition },
-      metadata: headers.metadata,
+      metadata: { ...headers.metadata, [SHA256_METADATA]: sha256 },
     });
     const properties = await blob.getProperties();
     if (properties.contentLength !== bytes) {
       throw new Error(`Committed ${this.blobName} has ${properties.contentLength} bytes, expected ${bytes}`);
+    }
+  }
+
+  private async holds(bytes: number, sha256: string): Promise<boolean> {
+    try {
+      const properties = await this.container.getBlockBlobClient(this.blobName).getProperties();
+      return properties.contentLength === bytes && properties.metadata?.[SHA256_METADATA] === sha256;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
     }
   }
 }

@@ -55,8 +55,11 @@ export interface StagedBlock {
 /** Where the blocks of one file go. Writing the same block again (same index and offset) must be harmless. */
 export interface BlockSink {
   write(block: StagedBlock): Promise<void>;
-  /** Makes exactly these blocks, `bytes` in all, the file's content; safe to repeat after it succeeded. */
-  commit(blockIds: string[], bytes: number, headers: CommitHeaders): Promise<void>;
+  /**
+   * Makes exactly these blocks, `bytes` in all with SHA-256 `sha256` (hex), the file's content; safe to repeat after
+   * it succeeded, and then it writes nothing (a WORM policy refuses any rewrite).
+   */
+  commit(blockIds: string[], bytes: number, sha256: string, headers: CommitHeaders): Promise<void>;
 }
 
 export function newStagedFileState(blobName: string, gzip: boolean): StagedFileState {
@@ -153,8 +156,9 @@ export class StagedFile {
   }
 
   async commit(headers: CommitHeaders): Promise<{ bytes: number; sha256: string }> {
-    await this.sink.commit(committedBlockIds(this.runs), this.bytes, headers);
-    return { bytes: this.bytes, sha256: (await this.hash()).digestHex() };
+    const sha256 = (await this.hash()).digestHex();
+    await this.sink.commit(committedBlockIds(this.runs), this.bytes, sha256, headers);
+    return { bytes: this.bytes, sha256 };
   }
 
   private hash(): Promise<ResumableSha256> {

@@ -11,7 +11,7 @@ import type { SimulatorHandle } from '../../dev/graph-simulator';
 import type { LocalHost } from '../../dev/local-host';
 import type { Runtime } from '../../src/app/runtime';
 import type { ExportJob } from '../../src/export/job';
-import { STREAM_IDS, STREAMS, StreamId } from '../../src/streams/catalog';
+import { STREAM_IDS, StreamId } from '../../src/streams/catalog';
 import { LocalApp, startLocalApp } from '../support/localApp';
 
 const WINDOW_MINUTES = 360;
@@ -50,9 +50,9 @@ let queue: QueueClient;
 /** The simulator's and the app's "now": fixed for the whole file. */
 const now = Date.now();
 
-/** The stream's default lag (the test sets no STREAM_<ID>_LAG_MINUTES): which windows a tick plans depends on it. */
+/** The stream's configured lag (the defaults: Microsoft's documented latency plus a margin, docs/configuration.md). */
 function lagMinutes(stream: StreamId): number {
-  return STREAMS[stream].defaultLagMinutes;
+  return runtime.config.streams[stream].lagMinutes;
 }
 
 /** The windows a first tick must plan: 6 h windows from one day back (aligned up) to now − lag. */

@@ -100,6 +100,22 @@ describe('window edges', () => {
     await expectExact(message.jobId, records.length);
   });
 
+  it('a record republished at its own instant keeps its last version when an invocation stops between the two', async () => {
+    // Graph's order (newest first, pages of 2): n0…n8 at their own instants, then the record and its republished
+    // version at one instant, then older ones. The budget runs out after the fifth page, which ends between the two.
+    const records = [
+      ...Array.from({ length: 9 }, (_, i) => auditRecord(`n${i}`, `2026-11-27T10:5${8 - i}:00Z`)),
+      auditRecord('republished', '2026-11-27T10:30:00Z', 'Update user'),
+      auditRecord('republished', '2026-11-27T10:30:00Z', 'Update user (republished)'),
+      ...Array.from({ length: 3 }, (_, i) => auditRecord(`o${i}`, `2026-11-27T10:1${2 - i}:00Z`)),
+    ];
+    const message = await start(records, { GRAPH_PAGE_SIZE: '2', WORKER_TIME_BUDGET_SECONDS: '10' });
+    const first = await h.work(message, { faultPoint: pageCosts2s });
+    expect(first.outcome).toBe('continued');
+    await runToEnd(first.messages[0]);
+    await expectExact(message.jobId, 13);
+  });
+
   it('a refused skiptoken once the cursor is at the window start re-reads the start instant, then goes on', async () => {
     const records = [auditRecord('after', '2026-11-27T10:50:00Z'), ...burst('burst', START, 600)];
     const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '10' });

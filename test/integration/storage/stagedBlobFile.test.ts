@@ -50,7 +50,12 @@ describe('StagedBlobFile', () => {
     expect(result).toEqual({ bytes: 3010, sha256: sha256(body) });
     const properties = await container.getBlobClient('crash/a.jsonl').getProperties();
     expect(properties.contentType).toBe('application/x-ndjson');
-    expect(properties.metadata).toEqual({ job: 'j1' });
+    expect(properties.metadata).toEqual({ job: 'j1', sha256: sha256(body) });
+
+    // A retry of the same commit (a crash before the job recorded it) finds these bytes and writes nothing.
+    const again = await new StagedBlobFile(container, state, 2).commit({ contentType: 'application/x-ndjson', metadata: { job: 'j1' } });
+    expect(again).toEqual(result);
+    expect((await container.getBlobClient('crash/a.jsonl').getProperties()).etag).toBe(properties.etag);
   });
 
   it('writes gzip as a valid multi-member file whose SHA-256 is the download\'s', async () => {

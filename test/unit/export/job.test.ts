@@ -57,4 +57,24 @@ describe('job transitions', () => {
     // The next pass gets a fresh number.
     expect(rerun(kept, now).revision).toBe(3);
   });
+
+  it('a pass that starts over after reaching finalizing never reuses names whose files may be committed', () => {
+    const finalizing = { phase: 'finalizing' as const, idsAtCursor: [], files: {}, counts: emptyCounts(), idDigest: '0', startedAt: '' };
+    const error = { code: 'StorageUnavailable', message: 'm', at: '' };
+    // A first export that failed after its last page: a re-run reads the window again as revision 2.
+    const failed = fail({ ...claim(base, 'i', now, 60), checkpoint: finalizing }, error, now);
+    expect(rerun(failed, now)).toMatchObject({ status: 'queued', mode: 'export', revision: 2, checkpoint: undefined });
+    // One that failed while paging has committed nothing: same revision, checkpoint dropped.
+    const paging = fail({ ...claim(base, 'i', now, 60), checkpoint: { ...finalizing, phase: 'paging' } }, error, now);
+    expect(rerun(paging, now)).toMatchObject({ revision: 1, checkpoint: undefined });
+    // The re-check of a failed first export resumes its checkpoint, unless storage refused to write its names again.
+    expect(startRecheck(failed, now)).toMatchObject({ revision: 1, checkpoint: finalizing });
+    const refused = fail({ ...claim(base, 'i', now, 60), checkpoint: finalizing }, { ...error, code: 'ExportImmutable' }, now);
+    expect(startRecheck(refused, now)).toMatchObject({ revision: 2, checkpoint: undefined, rechecks: 1 });
+    // A failed re-run pass (revision 2) that reached finalizing: the next pass takes 3.
+    const done = complete(claim(base, 'i', now, 60), { revision: 1, counts: { ...emptyCounts(), records: 5 }, files: [], manifestBlob: 'm', idDigest: 'abc' }, now);
+    const pass = fail({ ...claim(rerun(done, now), 'j', now, 60), checkpoint: finalizing }, error, now);
+    expect(pass.revision).toBe(2);
+    expect(rerun(pass, now)).toMatchObject({ mode: 'rerun', revision: 3, previous: { revision: 1 } });
+  });
 });

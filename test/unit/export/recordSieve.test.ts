@@ -84,4 +84,20 @@ describe('RecordSieve split groups', () => {
     next.finish();
     expect(ids(next.takeReady())).toEqual(['d', 'e']);
   });
+
+  it('leaves a small open group to the continuation only once an older instant than its cursor is complete', () => {
+    const t1 = '2026-11-27T10:40:00Z';
+    const t0 = '2026-11-27T10:30:00Z';
+    const fresh = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    fresh.accept([rec('a', t0)]);
+    expect(fresh.canLeaveOpenGroup(10)).toBe(false); // nothing complete: the continuation would start over
+    fresh.accept([rec('b', '2026-11-27T10:20:00Z')]);
+    expect(fresh.canLeaveOpenGroup(10)).toBe(true);
+    expect(fresh.canLeaveOpenGroup(0)).toBe(false); // too large to read again: split
+    const resumed = new RecordSieve({ start, end, cursor: parseInstant(t1), idsAtCursor: new Set(['x']) }, 'activityDateTime');
+    resumed.accept([rec('y', t1), rec('a', t0)]);
+    expect(resumed.canLeaveOpenGroup(10)).toBe(false); // only the cursor instant grew: the group is written split
+    resumed.accept([rec('b', '2026-11-27T10:20:00Z')]);
+    expect(resumed.canLeaveOpenGroup(10)).toBe(true);
+  });
 });
