@@ -123,7 +123,9 @@ async function scaleOutRow(azurite: AzuriteInstance, plan: Plan): Promise<string
   const maxRss = Math.max(...shared.reports.map((report) => report.maxRssBytes));
   return [
     `scale-out (time scale ${scale.timeScale}): ${scale.processes} processes, ${shared.records} records, ceiling ${shared.ceiling}/s`,
-    `${side(shared, 'shared budget')}, ${fixed(shared.storageTransactionsPerRequest, 1)} table transactions per request`,
+    `${side(shared, 'shared budget')}, ${fixed(shared.storageTransactionsPerRequest, 1)} table transactions per request, ` +
+      `sent at most ${fixed(shared.maxSendLateMs, 0)} ms after the grant (${shared.lateReservations} reservations given up as too late), ` +
+      `simulator stalled up to ${fixed(shared.simulatorStallMs, 0)} ms`,
     side(perProcess, 'budget per process'),
     `${fixed(shared.fill)} (×${fixed(shared.recordsPerSecond / perProcess.recordsPerSecond)} vs per process)`,
     `rss peak ${mb(maxRss)} per instance`,

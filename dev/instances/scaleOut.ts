@@ -6,6 +6,7 @@
  * one throttle window) is the verdict on the request budget; the job rows say how many records were exported.
  */
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildRuntime } from '../../src/app/runtime';
 import { loadConfig, streamSettingName, type GraphBudgetMode } from '../../src/config';
 import { silentLogger } from '../../src/export/logger';
@@ -57,6 +58,15 @@ export interface ScaleOutRun {
   ceiling: number;
   fill: number;
   requestFill: number;
+  /**
+   * The longest the simulator's event loop (this process) was held up during the run, ms: requests that reach it
+   * meanwhile are counted when it gets to them, closer together than they arrived.
+   */
+  simulatorStallMs: number;
+  /** The shared budget's reservations given up by callers woken too late to use them, all instances. */
+  lateReservations: number;
+  /** The latest any instance sent a request after its grant's time, ms. */
+  maxSendLateMs: number;
   /** Table transactions of the shared budget (reads + writes, all instances) per request sent; 0 for per-process budgets. */
   storageTransactionsPerRequest: number;
   reports: InstanceReport[];
@@ -107,10 +117,13 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
     try {
       const { messages } = await planExports({ ...runtime, log: silentLogger });
       sim.resetStats();
+      const stall = monitorEventLoopDelay({ resolution: 10 });
+      stall.enable();
       const started = performance.now();
       for (const message of messages) await queue.sendMessage(encodeMessageText(JSON.stringify(message), 'base64'));
       const reports = await instances.drain(options.drainTimeoutMs ?? 600_000);
       const seconds = (performance.now() - started) / 1000;
+      stall.disable();
       const stats = sim.stats();
 
       const jobs: Record<string, number> = {};
@@ -138,6 +151,9 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
         ceiling,
         fill: recordsPerSecond / ceiling,
         requestFill: (stats.requests - stats.throttled) / seconds / ((GRAPH_REQUESTS / GRAPH_WINDOW_SECONDS) * options.timeScale),
+        simulatorStallMs: stall.max / 1e6,
+        lateReservations: reports.reduce((sum, r) => sum + (r.budgetStats.late ?? 0), 0),
+        maxSendLateMs: Math.max(0, ...reports.map((r) => r.budgetStats.maxLateMs ?? 0)),
         storageTransactionsPerRequest: stats.requests > 0 ? transactions / stats.requests : 0,
         reports,
       };

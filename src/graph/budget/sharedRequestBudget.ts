@@ -7,7 +7,10 @@
  * 1. reserves the next free send time in the ledger row (read, then an etag-guarded write; a lost race reads again);
  * 2. sleeps until shortly before that time and checks that no pause arrived meanwhile (one more read, skipped when
  *    its view of the row is fresh), so that the read does not delay the request;
- * 3. sleeps until that time and sends, or, after a pause, reserves again behind it.
+ * 3. sleeps until that time and sends, or, after a pause, reserves again behind it. A caller woken later than
+ *    `lateToleranceMs` after its time (an event loop busy with another job's page, a starved host) also reserves
+ *    again: sent that late, its request could arrive within one of Graph's windows of a request five grants on,
+ *    sent on time by another instance, which the arrival margin no longer covers. Its old slot stays unused.
  * Within one process the reservations are made one at a time, in arrival order, so jobs on one instance never race
  * each other for the row. A `Retry-After` is written to the row (the pause), so every instance waits it out.
  * An instance that dies holding reservations leaves only those slots unused: grants expire by themselves one
@@ -15,7 +18,7 @@
  */
 import { abortReason, realSleep, type Sleep } from '../sleep';
 import { applyPause, EMPTY_LEDGER, reserveGrant, type BudgetLimits, type LedgerState } from './ledgerState';
-import type { BudgetStats, RequestBudget } from './requestBudget';
+import { ARRIVAL_MARGIN, type BudgetStats, type RequestBudget } from './requestBudget';
 import type { BudgetLedger } from './tableLedger';
 
 export interface SharedRequestBudgetOptions extends BudgetLimits {
@@ -30,6 +33,12 @@ export interface SharedRequestBudgetOptions extends BudgetLimits {
   checkLeadMs?: number;
   /** Called when a pause could not be written to the ledger (this process still honours it). */
   onError?: (error: Error) => void;
+  /**
+   * A caller released later than this after its grant's time reserves again instead of sending (at most
+   * MAX_LATE_RESERVATIONS times per request). Default: half the arrival margin (250 ms for Graph's 10 s window),
+   * the other half being left to the network.
+   */
+  lateToleranceMs?: number;
 }
 
 /** Storage transactions and waits, for the benchmark and for operators. */
@@ -41,6 +50,10 @@ export interface SharedBudgetStats extends BudgetStats {
   /** Reservations given up because a pause arrived before their time. */
   rereserved: number;
   pauses: number;
+  /** Reservations given up because the caller woke too late to use them (see lateToleranceMs). */
+  late: number;
+  /** The latest a caller was released after its grant's time, ms (requests sent, not the ones given up). */
+  maxLateMs: number;
 }
 
 /** Thrown when the ledger cannot be used: the request is not sent, and the job is retried by the queue. */
@@ -52,6 +65,8 @@ export class GraphBudgetError extends Error {
 }
 
 const MAX_WRITE_ATTEMPTS = 40;
+/** A request reserves again at most this many times for being woken late; then it is sent late. */
+const MAX_LATE_RESERVATIONS = 3;
 /** Most that jittered back-off after a lost race grows to, so instances do not retry in lock-step. */
 const MAX_CONFLICT_BACKOFF_MS = 200;
 
@@ -69,7 +84,9 @@ interface Reservation {
 }
 
 export class SharedRequestBudget implements RequestBudget {
-  readonly stats: SharedBudgetStats = { granted: 0, waitedMs: 0, reads: 0, writes: 0, conflicts: 0, rereserved: 0, pauses: 0 };
+  readonly stats: SharedBudgetStats = {
+    granted: 0, waitedMs: 0, reads: 0, writes: 0, conflicts: 0, rereserved: 0, pauses: 0, late: 0, maxLateMs: 0,
+  };
   private readonly limits: BudgetLimits;
   private readonly ledger: BudgetLedger;
   private readonly now: () => number;
@@ -77,6 +94,7 @@ export class SharedRequestBudget implements RequestBudget {
   private readonly random: () => number;
   private readonly freshnessMs: number;
   private readonly checkLeadMs: number;
+  private readonly lateToleranceMs: number;
   private readonly onError: (error: Error) => void;
   /** Ledger operations of this process, one at a time in arrival order. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -96,11 +114,13 @@ export class SharedRequestBudget implements RequestBudget {
     this.random = options.random ?? Math.random;
     this.freshnessMs = options.freshnessMs ?? 200;
     this.checkLeadMs = options.checkLeadMs ?? Math.min(250, options.windowMs / 10);
+    this.lateToleranceMs = options.lateToleranceMs ?? (options.windowMs * ARRIVAL_MARGIN) / (1 + ARRIVAL_MARGIN) / 2;
     this.onError = options.onError ?? (() => undefined);
   }
 
   async acquire(signal?: AbortSignal): Promise<void> {
     const enqueuedAt = this.now();
+    let lateReservations = 0;
     for (;;) {
       const reservation = await this.serialized(() => this.reserve(signal));
       // Check for a pause a little before the grant is due, so that the read does not delay the request itself.
@@ -110,8 +130,18 @@ export class SharedRequestBudget implements RequestBudget {
         continue;
       }
       await this.sleepUntil(reservation.at, signal);
-      if (this.localPauses === reservation.localPauses) break;
-      this.stats.rereserved += 1;
+      if (this.localPauses !== reservation.localPauses) {
+        this.stats.rereserved += 1;
+        continue;
+      }
+      const lateMs = this.now() - reservation.at;
+      if (lateMs > this.lateToleranceMs && lateReservations < MAX_LATE_RESERVATIONS) {
+        lateReservations += 1;
+        this.stats.late += 1;
+        continue;
+      }
+      this.stats.maxLateMs = Math.max(this.stats.maxLateMs, lateMs);
+      break;
     }
     this.stats.granted += 1;
     this.stats.waitedMs += this.now() - enqueuedAt;

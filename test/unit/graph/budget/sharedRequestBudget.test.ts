@@ -100,6 +100,29 @@ describe('SharedRequestBudget', () => {
     expect(budget.stats.reads).toBe(5);
   });
 
+  it('a caller woken later than half the arrival margin after its grant reserves again instead of sending late', async () => {
+    const time = new VirtualTime();
+    const start = time.nowMs;
+    const ledger = new MemoryLedger();
+    let oversleepMs = 0;
+    // A starved event loop: the 6th request's timers fire 600 ms late (the tolerance is 250 ms for a 10.5 s window).
+    const budget: SharedRequestBudget = new SharedRequestBudget({
+      ledger, requests: 5, windowMs: WINDOW, now: time.now, random: () => 0.5,
+      sleep: (ms, signal) => time.sleep(ms + (budget.stats.late === 0 ? oversleepMs : 0), signal),
+    });
+    const grants: number[] = [];
+    await acquireMany(budget, time, 5, grants);
+    oversleepMs = 600;
+    const late = acquireMany(budget, time, 1, grants);
+    await time.runUntilIdle();
+    await late;
+    expect(budget.stats).toMatchObject({ granted: 6, late: 1 });
+    // Its first slot (start + WINDOW) went unused; the request left on time for the slot it reserved next.
+    expect(grants[5]).toBeGreaterThan(start + WINDOW + 250);
+    expect(budget.stats.maxLateMs).toBeLessThanOrEqual(250);
+    expect(peakPerWindow(grants, WINDOW)).toBeLessThanOrEqual(5);
+  });
+
   it('a ledger it cannot reach fails the request with an error that names the table and the role', async () => {
     const time = new VirtualTime();
     const ledger = new MemoryLedger();
