@@ -40,6 +40,13 @@ Publication
   --republish-share <p>           share of records published twice (default 0.01)
   --split-share <p>               share of sign-ins split into two records (default 0.005)
 
+Bursts (records sharing one exact timestamp)
+  --burst-share <p>               chance a minute holds a burst, streams of >= 600 events/h (default 0.02)
+  --burst-size <min>-<max>        records in a burst (default 50-300)
+  --edge-burst-share <p>          chance a boundary holds a burst exactly on it, and one on its last 100 ns (default 0)
+  --edge-burst-size <min>-<max>   records in an edge burst (default 1000-3000)
+  --edge-minutes <n>              boundaries every n minutes since the epoch, as export windows align (default 15)
+
 Faults (probability per request)
   --fault <kind>=<p>              repeatable; kinds: ${FAULT_KINDS.join(', ')}
   --fault-seed <value>            seed of the fault sequence (default: --seed)
@@ -53,6 +60,14 @@ TLS
 
   --help                          show this help
 `;
+
+/** `<min>-<max>` (or one number) as the two named burst-size options. */
+export function sizeRange<K extends string>(value: string | undefined, flag: string, minKey: K, maxKey: K): Partial<Record<K, number>> {
+  if (value === undefined) return {};
+  const m = /^(\d+)(?:-(\d+))?$/.exec(value);
+  if (!m) throw new Error(`${flag} expects <min>-<max> or one number, got ${value}`);
+  return { [minKey]: Number(m[1]), [maxKey]: Number(m[2] ?? m[1]) } as Partial<Record<K, number>>;
+}
 
 function pairs(values: string[] | undefined, flag: string): Array<[string, string]> {
   return (values ?? []).map((value) => {
@@ -87,6 +102,8 @@ export function settingsFromArgs(argv: string[]): CliSettings | 'help' {
       'skip-token-ttl': { type: 'string' }, 'late-share': { type: 'string' }, 'late-max-minutes': { type: 'string' },
       'republish-share': { type: 'string' }, 'split-share': { type: 'string' }, fault: { type: 'string', multiple: true },
       'fault-seed': { type: 'string' }, fixture: { type: 'string', multiple: true },
+      'burst-share': { type: 'string' }, 'burst-size': { type: 'string' }, 'edge-burst-share': { type: 'string' },
+      'edge-burst-size': { type: 'string' }, 'edge-minutes': { type: 'string' },
       tls: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
     },
   });
@@ -143,6 +160,13 @@ export function settingsFromArgs(argv: string[]): CliSettings | 'help' {
       lateMaxMinutes: num(values['late-max-minutes'], '--late-max-minutes'),
       republishShare: num(values['republish-share'], '--republish-share'),
       splitShare: num(values['split-share'], '--split-share'),
+    },
+    bursts: {
+      share: num(values['burst-share'], '--burst-share'),
+      ...sizeRange(values['burst-size'], '--burst-size', 'minSize', 'maxSize'),
+      edgeShare: num(values['edge-burst-share'], '--edge-burst-share'),
+      ...sizeRange(values['edge-burst-size'], '--edge-burst-size', 'edgeMinSize', 'edgeMaxSize'),
+      edgeMinutes: num(values['edge-minutes'], '--edge-minutes'),
     },
     skipTokenTtlSeconds: num(values['skip-token-ttl'], '--skip-token-ttl'),
     fixtures,

@@ -11,7 +11,7 @@ import { FaultInjector } from './faults';
 import { loadFixtures } from './fixtures';
 import { groundTruthIds, visibleRecords, type GroundTruthQuery } from './groundTruth';
 import {
-  defaultRealisticVolume, resolveFaults, resolveLatency, resolveOptions, resolvePublication, resolveTenant, type SimulatorOptions,
+  defaultRealisticVolume, resolveBursts, resolveFaults, resolveLatency, resolveOptions, resolvePublication, resolveTenant, type SimulatorOptions,
 } from './options';
 import { recordFactory } from './records';
 import { seedHash } from './random';
@@ -31,7 +31,7 @@ export interface SimulatorHandle {
   expectedRecords(q: GroundTruthQuery): Iterable<Record<string, unknown>>;
   stats(): SimulatorStats;
   resetStats(): void;
-  update(patch: Pick<SimulatorOptions, 'tenant' | 'faults' | 'throttle' | 'latency' | 'publication'>): void;
+  update(patch: Pick<SimulatorOptions, 'tenant' | 'faults' | 'throttle' | 'latency' | 'publication' | 'bursts'>): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +84,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (patch.latency) resolved.latency = resolveLatency(patch.latency);
       if (patch.publication) {
         resolved.publication = resolvePublication(patch.publication, resolved.publication);
+        timeline.invalidate();
+      }
+      if (patch.bursts) {
+        resolved.bursts = resolveBursts(patch.bursts, resolved.bursts);
         timeline.invalidate();
       }
     },

@@ -31,6 +31,26 @@ export interface PublicationOptions {
   splitShare?: number;
 }
 
+/**
+ * Records sharing one exact timestamp. Ordinary bursts fall inside minutes of streams with at least 600 events an
+ * hour; edge bursts sit exactly on a boundary every `edgeMinutes` (aligned to the epoch, as the exporter aligns its
+ * windows) or on the last 100 ns before it, in every stream with events.
+ */
+export interface BurstOptions {
+  /** Chance that a one-minute slice holds an ordinary burst (default 0.02). */
+  share?: number;
+  /** Size of an ordinary burst, uniform in [minSize, maxSize] (default 50–300). */
+  minSize?: number;
+  maxSize?: number;
+  /** Spacing of the boundaries edge bursts sit on (default 15 minutes). */
+  edgeMinutes?: number;
+  /** Chance that a boundary holds a burst at its exact instant, and (drawn apart) one at its last 100 ns (default 0). */
+  edgeShare?: number;
+  /** Size of an edge burst (default 1,000–3,000). */
+  edgeMinSize?: number;
+  edgeMaxSize?: number;
+}
+
 export interface SimulatorOptions {
   host?: string;
   port?: number;
@@ -45,6 +65,7 @@ export interface SimulatorOptions {
   latency?: 'realistic' | 'none' | { [endpoint in EndpointName]?: LatencySpec };
   faults?: FaultOptions;
   publication?: PublicationOptions;
+  bursts?: BurstOptions;
   skipTokenTtlSeconds?: number;
   fixtures?: Array<{ stream: StreamId; file: string; mode: 'mix' | 'replace' }>;
   /**
@@ -91,6 +112,8 @@ export interface ResolvedPublication {
   splitShare: number;
 }
 
+export type ResolvedBursts = Required<BurstOptions>;
+
 export interface ResolvedOptions {
   host: string;
   port: number;
@@ -105,6 +128,7 @@ export interface ResolvedOptions {
   latency: Record<EndpointName, LatencySpec>;
   faults: Record<FaultKind, number> & { seed: string };
   publication: ResolvedPublication;
+  bursts: ResolvedBursts;
   skipTokenTtlSeconds: number;
   fixtures: Array<{ stream: StreamId; file: string; mode: 'mix' | 'replace' }>;
 }
@@ -151,6 +175,25 @@ export function resolvePublication(publication: PublicationOptions | undefined, 
   };
 }
 
+export function resolveBursts(bursts: BurstOptions | undefined, previous?: ResolvedBursts): ResolvedBursts {
+  const resolved: ResolvedBursts = {
+    share: bursts?.share ?? previous?.share ?? 0.02,
+    minSize: bursts?.minSize ?? previous?.minSize ?? 50,
+    maxSize: bursts?.maxSize ?? previous?.maxSize ?? 300,
+    edgeMinutes: bursts?.edgeMinutes ?? previous?.edgeMinutes ?? 15,
+    edgeShare: bursts?.edgeShare ?? previous?.edgeShare ?? 0,
+    edgeMinSize: bursts?.edgeMinSize ?? previous?.edgeMinSize ?? 1000,
+    edgeMaxSize: bursts?.edgeMaxSize ?? previous?.edgeMaxSize ?? 3000,
+  };
+  const sizes = [resolved.minSize, resolved.maxSize, resolved.edgeMinSize, resolved.edgeMaxSize];
+  if (!sizes.every((n) => Number.isInteger(n) && n >= 1) || resolved.minSize > resolved.maxSize || resolved.edgeMinSize > resolved.edgeMaxSize) {
+    throw new Error(`Burst sizes must be whole numbers ≥ 1 with min ≤ max: ${JSON.stringify(bursts)}`);
+  }
+  if (!Number.isInteger(resolved.edgeMinutes) || resolved.edgeMinutes < 1) throw new Error(`bursts.edgeMinutes must be a whole number ≥ 1, not ${resolved.edgeMinutes}`);
+  for (const share of [resolved.share, resolved.edgeShare]) if (!(share >= 0 && share <= 1)) throw new Error(`Burst shares must be in [0, 1]: ${JSON.stringify(bursts)}`);
+  return resolved;
+}
+
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
   const now = options.now ?? Date.now;
   const seed = String(options.seed ?? 'entra');
@@ -173,6 +216,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     latency: resolveLatency(options.latency),
     faults: resolveFaults(options.faults, seed),
     publication: resolvePublication(options.publication),
+    bursts: resolveBursts(options.bursts),
     skipTokenTtlSeconds: options.skipTokenTtlSeconds ?? 3600,
     fixtures: options.fixtures ?? [],
   };

@@ -30,7 +30,6 @@ export interface SliceEntry {
 }
 
 const SIGN_IN_ORDINALS = new Set([1, 2, 3, 4]);
-const BURST_CHANCE = 0.02;
 const CACHE_LIMIT = 16;
 
 export function streamOrdinal(stream: StreamId): number {
@@ -99,12 +98,26 @@ export class Timeline {
     const sliceRng = new Rng(mix(this.seed, ordinal, slice, 0x5117ce));
     const mean = perHour / 60;
     let count = Math.floor(mean * (0.5 + sliceRng.next()) + sliceRng.next());
-    let burstSize = 0;
-    let burstOff = 0;
-    if (perHour >= 600 && sliceRng.chance(BURST_CHANCE)) {
-      burstSize = 50 + sliceRng.int(251);
-      burstOff = sliceRng.chance(0.5) ? sliceRng.int(60) * 10_000_000 : sliceRng.int(SLICE_TICKS);
-      count += burstSize;
+    const bursts = this.options.bursts;
+    // Same-instant groups: [first record index, size, offset in the slice].
+    const groups: Array<[number, number, number]> = [];
+    if (perHour >= 600 && sliceRng.chance(bursts.share)) {
+      const size = bursts.minSize + sliceRng.int(bursts.maxSize - bursts.minSize + 1);
+      groups.push([0, size, sliceRng.chance(0.5) ? sliceRng.int(60) * 10_000_000 : sliceRng.int(SLICE_TICKS)]);
+      count += size;
+    }
+    if (bursts.edgeShare > 0) {
+      // Its own generator and indexes after all others: turning edge bursts on leaves every other record as it was.
+      const edgeRng = new Rng(mix(this.seed, ordinal, slice, 0xed9e));
+      const edgeSize = (): number => bursts.edgeMinSize + edgeRng.int(bursts.edgeMaxSize - bursts.edgeMinSize + 1);
+      const atStart = edgeRng.chance(bursts.edgeShare);
+      const atEnd = edgeRng.chance(bursts.edgeShare);
+      for (const [onEdge, off] of [[atStart && slice % bursts.edgeMinutes === 0, 0], [atEnd && (slice + 1) % bursts.edgeMinutes === 0, SLICE_TICKS - 1]] as const) {
+        if (!onEdge) continue;
+        const size = edgeSize();
+        groups.push([count, size, off]);
+        count += size;
+      }
     }
     const pub = this.options.publication;
     const isSignIn = SIGN_IN_ORDINALS.has(ordinal);
@@ -113,7 +126,7 @@ export class Timeline {
       const rng = new Rng(mix(this.seed, ordinal, slice, i));
       let off = rng.int(SLICE_TICKS);
       if (rng.chance(0.05)) off -= off % 10_000_000;
-      if (i < burstSize) off = burstOff;
+      for (const [first, size, groupOff] of groups) if (i >= first && i < first + size) off = groupOff;
       const uDelay = rng.next();
       const uLate = rng.next();
       const uLateAmount = rng.next();

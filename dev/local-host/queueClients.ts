@@ -8,8 +8,9 @@ export class QueueClients {
   private readonly ready = new Map<string, Promise<QueueClient>>();
   private readonly service: QueueServiceClient;
 
-  constructor(connectionString: string) {
-    this.service = QueueServiceClient.fromConnectionString(connectionString);
+  /** From a connection string, or from a service client built elsewhere (the chaos suite passes one that fails on purpose). */
+  constructor(connection: string | QueueServiceClient) {
+    this.service = typeof connection === 'string' ? QueueServiceClient.fromConnectionString(connection) : connection;
   }
 
   /** The client for `queueName`, after the queue exists. */

@@ -3,7 +3,9 @@
  * once no more than `newBatchThreshold` messages are in flight, exponential back-off to `maxPollingInterval`
  * while the queue is empty. Each message stays invisible while its handler runs; success deletes it, failure
  * makes it visible again after `visibilityTimeout`, and the `maxDequeueCount`-th failure moves the original
- * text to `<queue>-poison`.
+ * text to `<queue>-poison`. A handler error that `processDied` recognises stands for a host process that died
+ * mid-invocation: the message is neither settled nor renewed, so it reappears once its visibility lapses
+ * (the chaos suite kills workers this way).
  */
 import type { QueueClient, DequeuedMessageItem } from '@azure/storage-queue';
 import { trigger } from '@azure/functions';
@@ -22,6 +24,8 @@ export interface QueueListenerDeps {
   log: HostLog;
   /** How long a received message stays invisible before its lease is renewed (the host uses 10 minutes). */
   messageLeaseSeconds?: number;
+  /** True for an error that means the process running the invocation died: nothing is settled. */
+  processDied?: (error: unknown) => boolean;
 }
 
 export function poisonQueueName(queueName: string): string {
@@ -151,7 +155,10 @@ export class QueueListener {
         await sendQueueOutputs(context, spec.extraOutputs, deps.queues, deps.settings.messageEncoding);
       },
     );
-    if (outcome.succeeded) {
+    if (!outcome.succeeded && deps.processDied?.(outcome.error)) {
+      await lease.end();
+      deps.log('warning', spec.name, `Message ${message.messageId}: the process died; it reappears when its visibility lapses`);
+    } else if (outcome.succeeded) {
       await queue.deleteMessage(message.messageId, await lease.end());
     } else if (message.dequeueCount >= maxDequeueCount) {
       await this.moveToPoison(queue, message, lease);

@@ -148,16 +148,7 @@ export class ExportSession {
           // Stop only after writing something new (or at the hard limit): a continuation that re-reads the records at
           // its cursor instant must not spend its whole budget on them and stop again where it started.
           if (this.budgetSpent() && (this.progressed || this.hardLimitReached())) {
-            if (sieve.canLeaveOpenGroup(this.deps.config.graph.pageSize)) {
-              // A small open group is left to the continuation, which re-reads `[start, cursor]` and so reads the
-              // group whole (the last version of a record republished at its instant wins).
-              await this.flushAndCheckpoint(sieve);
-              return false;
-            }
-            // The split writes the open group, so everything read before `url` is written and the continuation can
-            // follow `url` itself: a burst of same-instant records of any length advances by a budget each time.
-            sieve.splitOpenGroup();
-            await this.flushAndCheckpoint(sieve, { resumeLink: url });
+            await this.checkpointWhilePaging(sieve, url, true);
             return false;
           }
           await this.renewIfDue();
@@ -176,7 +167,7 @@ export class ExportSession {
             sieve.finish();
             await this.flushAndCheckpoint(sieve, { final: true });
           } else if (this.files.bufferedBytes() >= this.deps.config.worker.blockTargetBytes || this.checkpointDue()) {
-            await this.flushAndCheckpoint(sieve);
+            await this.checkpointWhilePaging(sieve, url, false);
           }
           restarts = 0;
         }
@@ -191,8 +182,10 @@ export class ExportSession {
           retentionDays: this.deps.config.retentionDays,
         });
         if (classified.code !== 'InvalidSkipToken' || restarts >= MAX_SKIPTOKEN_RESTARTS) {
-          // Keep what is complete so the retry resumes from here, then let the worker decide.
-          await this.flushAndCheckpoint(sieve);
+          // Keep what is complete so the retry resumes from here (at the page that failed, when Graph may still
+          // serve it), then let the worker decide.
+          if (classified.retryable && classified.code !== 'InvalidSkipToken' && url) await this.checkpointWhilePaging(sieve, url, false);
+          else await this.flushAndCheckpoint(sieve);
           throw error;
         }
         restarts++;
@@ -200,6 +193,26 @@ export class ExportSession {
         await this.flushAndCheckpoint(sieve);
       }
     }
+  }
+
+  /**
+   * A checkpoint taken while paging, before reading `next`. It hands `next` to whoever resumes (`resumeLink`) whenever
+   * everything read before it is written: nothing is held in the open group, or the group is split first — at a stop
+   * for the time budget (`stopping`; progress through a burst of any length), or when the group is a burst (more than
+   * a page of records, or the continuation of one already split). So a burst advances from checkpoint to checkpoint
+   * even when the invocation then dies, and a re-read of ids already written is not repeated. A small open group that
+   * follows a small complete one is left to be read again whole from the cursor (RecordSieve.canLeaveOpenGroup).
+   */
+  private async checkpointWhilePaging(sieve: RecordSieve, next: string, stopping: boolean): Promise<void> {
+    const pageSize = this.deps.config.graph.pageSize;
+    const open = sieve.openGroupSize();
+    if (open === 0) return this.flushAndCheckpoint(sieve, { resumeLink: next });
+    if (sieve.canLeaveOpenGroup(pageSize)) return this.flushAndCheckpoint(sieve);
+    if (stopping || open > pageSize || sieve.openGroupContinuesCursor()) {
+      sieve.splitOpenGroup();
+      return this.flushAndCheckpoint(sieve, { resumeLink: next });
+    }
+    return this.flushAndCheckpoint(sieve);
   }
 
   /**

@@ -84,13 +84,20 @@ export class RecordSieve {
   /**
    * Whether an invocation that stops here may leave the open group to its continuation instead of splitting it: this
    * sieve completed a group at an instant other than the one it resumed at (so the continuation's cursor moves on),
-   * and the open group holds at most `maxSize` records (cheap to read again). Read again whole, the group keeps the
-   * last version of a record republished at its instant; a split would write the version read before the stop and
-   * the continuation would drop the later one as already written.
+   * and both that group and the open one hold at most `maxSize` records (cheap to read again). Read again whole, the
+   * group keeps the last version of a record republished at its instant; a split would write the version read before
+   * the stop and the continuation would drop the later one as already written.
    */
   canLeaveOpenGroup(maxSize: number): boolean {
-    if (!this.pending || this.pending.byId.size > maxSize || !this.lastComplete) return false;
-    return this.bounds.cursor === undefined || this.lastComplete.ticks !== this.bounds.cursor;
+    const last = this.lastComplete;
+    if (!this.pending || this.pending.byId.size > maxSize || !last) return false;
+    if (last.ticks === this.pending.ticks || last.ids.size > maxSize) return false;
+    return this.bounds.cursor === undefined || last.ticks !== this.bounds.cursor;
+  }
+
+  /** The open group continues the instant of the last complete group (a burst already written split). */
+  openGroupContinuesCursor(): boolean {
+    return this.pending !== undefined && this.lastComplete?.ticks === this.pending.ticks;
   }
 
   /** Records held in the open group. */

@@ -4,7 +4,7 @@
  * 1. sleeps the back-off the retry strategy chose for this request, if any;
  * 2. waits for a grant from the request budget, so retries count against Graph's budget like first attempts (a
  *    budget that cannot be reached throws its own error, which no retry hides);
- * 3. applies the per-attempt timeout and turns timeouts and socket failures into RestErrors the retry policy
+ * 3. applies the per-attempt timeout (its own timer, body included) and turns timeouts and socket failures into RestErrors the retry policy
  *    retries (the library rethrows anything that is not a RestError, and reports its own timeout as an abort);
  * 4. parses a successful body; a body that is not a complete page (a connection cut mid-response) becomes a
  *    retryable `InvalidResponse` error, so it shares the retry budget and back-off of every other transient failure.
@@ -71,12 +71,22 @@ export function graphAttemptPolicy(options: AttemptPolicyOptions): PipelinePolic
       await budget.acquire(state.signal);
       state.attempts += 1;
       state.page = undefined;
-      request.timeout = requestTimeoutMs;
+      // The attempt's own timer, cleared whatever happens (the HTTP client's `timeout` timer outlives a request that
+      // fails, a reset connection or an abort, by its full length: it kept test processes alive for minutes). It also
+      // covers reading the body, which the client's timer does not.
+      const callerSignal = request.abortSignal;
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(), requestTimeoutMs);
+      request.timeout = 0;
+      request.abortSignal = state.signal ? AbortSignal.any([state.signal, timeout.signal]) : timeout.signal;
       let response;
       try {
         response = await next(request);
       } catch (error) {
         throw toAttemptError(error, request, state, requestTimeoutMs);
+      } finally {
+        clearTimeout(timer);
+        request.abortSignal = callerSignal;
       }
       if (response.status === 429) state.throttled += 1;
       if (response.status >= 200 && response.status < 300) state.page = parsePage(response.bodyAsText, request);

@@ -1,43 +1,56 @@
 /**
- * The chaos run: all six streams exported live while Graph fails at least 10% of requests (every fault kind),
- * publishes records late and twice, the queue delivers messages twice, and workers are killed at random points.
- * Then every exported id is compared with the simulator's ground truth and every manifest hash is checked
- * (chaosVerify.ts).
+ * The chaos run: all six streams exported live by the real planner and worker while Graph fails a share of its
+ * requests (every fault kind), publishes records late (some after the lag), twice and split, serves same-instant
+ * bursts on window edges; storage fails and workers die at every storage call and at the session's named points;
+ * the queue delivers messages twice, lets a message reappear while its first worker still runs, and poisons.
+ * Then every exported record is compared with the simulator's ground truth, every manifest hash checked, and
+ * every job and window checked for a terminal, exported state (chaosVerify.ts).
  *
  * Time is simulated: the planner runs every 15 minutes of the clock, each Graph page moves the clock on by
- * `pageClockMs`, and the simulator's waits (throttle window, Retry-After) are divided by 1000.
+ * `pageClockMs`, and the simulator's waits (throttle window, Retry-After) are divided by 1000. The run goes on
+ * until every window's horizon (end + lag + settle time, covering the re-check pass) has passed, no job is active and
+ * no failed job awaits its automatic retry. Poisoned messages go to the product's poison handler, as on the host.
  */
-import { startSimulator } from '../../dev/graph-simulator';
-import { FAULT_KINDS, type FaultKind } from '../../dev/graph-simulator/options';
-import { buildRuntime } from '../../src/app/runtime';
-import { loadConfig } from '../../src/config';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { startSimulator, type SimulatorHandle } from '../../dev/graph-simulator';
+import { FAULT_KINDS, type BurstOptions, type FaultKind, type PublicationOptions } from '../../dev/graph-simulator/options';
+import { buildRuntime, type Runtime } from '../../src/app/runtime';
+import { loadConfig, type AppConfig } from '../../src/config';
 import type { FaultPoint } from '../../src/export/exportSession';
-import type { ExportJob } from '../../src/export/job';
 import { silentLogger } from '../../src/export/logger';
 import { planExports } from '../../src/export/planner';
-import { RetryLaterError, runExportJob, WorkerKilledError } from '../../src/export/worker';
+import { recordPoisonedMessage } from '../../src/export/poisonedMessage';
 import { createGraphClient } from '../../src/graph/graphClient';
+import { createStorageClients } from '../../src/storage/clients';
 import { STREAM_IDS, StreamId } from '../../src/streams/catalog';
-import { ChaosQueue } from './chaosQueue';
+import { AzuriteJobQueue } from './azuriteQueue';
+import { MemoryJobQueue, type JobQueueDriver, type PoisonHandler, type QueueReport } from './chaosQueue';
 import { verifyExport, type Verification } from './chaosVerify';
-import { gatedStorage, Stalls } from './stalls';
+import { ChaosWorker, type WorkerCounters } from './chaosWorker';
+import { StorageFaults, type StorageFaultStats } from './storageFaults';
 
+export { FAULT_POINTS } from './chaosWorker';
 export type { StreamReport } from './chaosVerify';
-
-export const FAULT_POINTS: readonly FaultPoint[] = ['afterPage', 'afterStage', 'afterCheckpoint', 'beforeCommit', 'afterCommit', 'afterManifest'];
 
 export interface ChaosOptions {
   connectionString: string;
-  /** Total records across the six streams (approximate: the simulator draws counts per minute). */
+  /** Total records across the six streams (approximate: the simulator draws counts per minute; bursts come on top). */
   records: number;
   seed?: string;
   /** Hours of data exported. */
   spanHours?: number;
+  /** Worker instances (queue listeners, or in-memory delivery loops). */
   concurrency?: number;
   /** Share of Graph requests failing on purpose, spread evenly over every fault kind. */
   faultRate?: number;
   /** Chance that a worker is killed each time it passes a point; 'afterPage' (mid-page) is passed far more often. */
   killRates?: Partial<Record<FaultPoint, number>>;
+  /** Chance that a storage call fails (before or after it took effect). */
+  storageFaultRate?: number;
+  /** Chance that a worker dies at a storage call (before or after it took effect). */
+  storageKillRate?: number;
+  /** Force every storage fault kind on an operation that went this many calls without it (0: never). */
+  forceStorageFaultsAfter?: number;
   duplicateRate?: number;
   /**
    * Chance, after a page or a staged flush, that the worker stalls past its lease (the clock jumps by the lease)
@@ -50,6 +63,18 @@ export interface ChaosOptions {
   pageClockMs?: number;
   timeBudgetSeconds?: number;
   blockTargetBytes?: number;
+  /** `azurite`: real queue, queue listeners, visibility timeouts; `memory`: simulated delivery. */
+  queue?: 'memory' | 'azurite';
+  /** Azurite queue: visibility of a message while its invocation runs (a dead worker's message returns after it). */
+  messageLeaseSeconds?: number;
+  publication?: PublicationOptions;
+  bursts?: BurstOptions;
+  /** Lag of every stream in minutes; default: the product's per-stream defaults. */
+  lagMinutes?: number;
+  /** Hours after a window's end by which everything published must be exported; default: the re-check delay. */
+  settleHours?: number;
+  /** Extra app settings (e.g. `RECHECK_ENABLED`). */
+  settings?: Record<string, string>;
   log?: (line: string) => void;
   namePrefix?: string;
 }
@@ -67,45 +92,174 @@ export interface GraphFaultReport {
 }
 
 export interface ChaosReport extends Verification {
+  seed: string;
+  queueMode: 'memory' | 'azurite';
+  concurrency: number;
+  worker: WorkerCounters;
   kills: number;
-  killsByPoint: Record<FaultPoint, number>;
-  passesByPoint: Record<FaultPoint, number>;
-  continuations: number;
   stalls: number;
-  /** Invocations that stopped because another one took their job over. */
-  leaseLost: number;
-  /** Deliveries ignored because the job was finished or held by a live lease. */
-  skippedDeliveries: number;
-  poisoned: number;
-  queue: ChaosQueue['stats'];
+  storage: StorageFaultStats & { totalCalls: number; totalFaults: number; coverage: ReturnType<StorageFaults['coverage']> };
+  plannerFailures: number;
+  /** One sample of each distinct planner error (stack heads): a tick that failed for anything but a storage fault shows here. */
+  plannerErrors: string[];
+  queue: QueueReport;
   graph: GraphFaultReport;
   records: number;
   spanHours: number;
   pageSize: number;
+  settleHours: number;
+  /** Wall-clock seconds exporting, verifying, and in all. */
+  runSeconds: number;
+  verifySeconds: number;
   seconds: number;
 }
 
 const WEIGHTS: Record<StreamId, number> = { audit: 0.15, interactiveSignIns: 0.15, nonInteractiveSignIns: 0.35, servicePrincipalSignIns: 0.15, managedIdentitySignIns: 0.1, provisioning: 0.1 };
 const TICK_MS = 15 * 60_000;
-const LAG_MINUTES = 120;
 const START = Date.parse('2026-11-20T00:00:00Z');
 const TIME_SCALE = 1000;
 export const DEFAULT_KILL_RATES: Record<FaultPoint, number> = { afterPage: 0.01, afterStage: 0.03, afterCheckpoint: 0.02, beforeCommit: 0.05, afterCommit: 0.05, afterManifest: 0.05 };
+export const DEFAULT_PUBLICATION: Required<PublicationOptions> = { lateShare: 0.05, lateMaxMinutes: 240, republishShare: 0.02, splitShare: 0.02 };
+export const DEFAULT_BURSTS: BurstOptions = { edgeShare: 0.02, edgeMinSize: 1000, edgeMaxSize: 8000 };
+export const DEFAULT_STORAGE_FAULT_RATE = 0.01;
+export const DEFAULT_STORAGE_KILL_RATE = 0.002;
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const began = Date.now();
   const log = options.log ?? (() => undefined);
   const spanHours = options.spanHours ?? 6;
   const pageSize = options.pageSize ?? 1000;
-  const faultRate = options.faultRate ?? 0.12;
   const seed = options.seed ?? 'chaos';
+  const concurrency = options.concurrency ?? 4;
   const random = seededRandom(seed);
   const clock = { now: START };
+  const sim = await startChaosSimulator(options, seed, spanHours, clock);
+  const prefix = options.namePrefix ?? 'chaos';
+  const config = chaosConfig(options, sim.url, prefix, pageSize);
+  const lags = Object.fromEntries(STREAM_IDS.map((s) => [s, config.streams[s].lagMinutes])) as Record<StreamId, number>;
+  const settleHours = options.settleHours ?? config.recheck.afterHours;
+  const now = (): Date => new Date(clock.now);
+  const storage = createStorageClients(config.storage);
+  const storageFaults = new StorageFaults(
+    { fail: options.storageFaultRate ?? DEFAULT_STORAGE_FAULT_RATE, kill: options.storageKillRate ?? DEFAULT_STORAGE_KILL_RATE },
+    random,
+    (kind, method, client) => (kind === 'table' ? `${tableRole(config, (client as { tableName: string }).tableName)}.${method}` : `${kind}.${method}`),
+    options.forceStorageFaultsAfter ?? 0,
+  );
+  const hostStorage = storageFaults.forHost(storage);
+  // One Graph client for the process, on the product's shared request budget: its ledger row lives in Table storage,
+  // whose calls fail like any other (a kill there would stop every job at once, so the budget's storage only fails).
+  // Built first: the process keeps one shared budget per ledger row, and it must be this one.
+  const graph = createGraphClient(config.graph, { retryDelayMs: 2, maxRetryDelayMs: 40, ledgerTable: hostStorage.table(config.graphBudgetTable) });
+  // The run's own view (set-up, idle checks, verification): the same storage, no faults.
+  const base = buildRuntime(config, { storage, graph, now });
+  await base.ensureReady();
+  const planner = buildRuntime(config, { storage: hostStorage, graph, now });
+  // The worker re-delivers a stalled worker's message through the queue, which needs the worker: bound late.
+  const late: { queue?: JobQueueDriver } = {};
+  const worker = new ChaosWorker({
+    base,
+    config,
+    graph,
+    clock,
+    random,
+    storageFaults,
+    settings: {
+      killRates: { ...DEFAULT_KILL_RATES, ...options.killRates },
+      stallRate: options.stallRate ?? 0.003,
+      pageClockMs: options.pageClockMs ?? 5000,
+    },
+    log: silentLogger,
+    redeliver: (message) => (late.queue ? late.queue.send(message) : Promise.resolve()),
+  });
+  // The host's poison-queue trigger, on the planner's storage (faults, no kills): a poisoned job is marked failed.
+  const onPoison: PoisonHandler = async (message) => (await recordPoisonedMessage(message, { ...planner, log: silentLogger })) === 'failed';
+  const queue = (late.queue = await startQueue(options, worker, storageFaults, random, concurrency, `${prefix}jobs`, onPoison));
+
+  let plannerFailures = 0;
+  const plannerErrors = new Map<string, string>();
+  // One sample per kind of planner error: an injected storage fault is expected, anything else is a finding.
+  const notePlannerError = (key: string, text: string): void => {
+    if (!plannerErrors.has(key) && plannerErrors.size < 20) plannerErrors.set(key, text);
+  };
+  const endOfData = START + spanHours * 3600_000;
+  const maxLag = Math.max(...Object.values(lags));
+  // The last window of the span is planned once it ended `lag` ago; the run ends after every window's horizon.
+  const lastPlanTick = endOfData + (maxLag + 1) * 60_000;
+  const lastTick = endOfData + maxLag * 60_000 + settleHours * 3600_000 + TICK_MS;
+  try {
+    for (let tick = START; ; tick += TICK_MS) {
+      clock.now = Math.max(clock.now, tick);
+      // Once every window of the span is planned, later ticks only re-check, sweep and drain (no windows beyond it).
+      if (tick > lastPlanTick && (await spanPlanned(base, config, endOfData))) for (const s of STREAM_IDS) config.streams[s].lagMinutes = 1_000_000;
+      try {
+        const planned = await planExports({ ...planner, log: silentLogger });
+        // A failed step (a storage call failed) ends that step only; the run's messages still go out, as on the host.
+        if (planned.failures.length) plannerFailures++;
+        for (const failure of planned.failures) notePlannerError(failure.includes('Injected fault at ') ? 'injected' : failure.slice(0, 120), failure);
+        for (const m of planned.messages) await queue.send(m);
+      } catch (error) {
+        // The timer invocation failed outside its steps (or sending a message failed): the next tick's sweep recovers.
+        plannerFailures++;
+        const text = String((error as Error)?.stack ?? error).slice(0, 600);
+        notePlannerError(text.includes('Injected fault at ') ? 'injected' : text.slice(0, 120), text);
+      }
+      await queue.drain(() => clock.now >= tick + TICK_MS);
+      if (tick >= lastTick && !(await hasPendingWork(base))) break;
+      // Six more hours let the sweeps recover jobs stranded late in the run and the planner retry failed ones (15 min,
+      // doubling); what is still active or awaiting a retry then is reported.
+      if (tick > lastTick + 24 * TICK_MS) break;
+      if ((tick - START) % (4 * TICK_MS) === 0) {
+        const c = worker.counters;
+        log(`t=${new Date(clock.now).toISOString()} invocations=${c.invocations} continuations=${c.continuations} kills=${sum(c.killsByPoint) + c.storageKills} storage faults=${storageFaults.total()} planner failures=${plannerFailures}`);
+      }
+    }
+  } finally {
+    await queue.close();
+  }
+
+  const verifyStarted = Date.now();
+  const runSeconds = (verifyStarted - began) / 1000;
+  const verification = await verifyExport(base, sim, {
+    range: { start: START, end: endOfData },
+    asOf: clock.now,
+    settleHours,
+    lagMinutes: (stream) => lags[stream],
+    streams: STREAM_IDS.filter((s) => config.streams[s].enabled),
+  });
+  const graphReport = faultReport(sim.stats());
+  await sim.close();
+  const counters = worker.counters;
+  return {
+    ...verification,
+    seed,
+    queueMode: queue.name,
+    concurrency,
+    worker: counters,
+    kills: sum(counters.killsByPoint) + counters.storageKills,
+    stalls: worker.stallsStarted,
+    storage: { ...storageFaults.stats, totalCalls: storageFaults.totalCalls(), totalFaults: storageFaults.total(), coverage: storageFaults.coverage() },
+    plannerFailures,
+    plannerErrors: [...plannerErrors.values()],
+    queue: await queue.report(),
+    graph: graphReport,
+    records: options.records,
+    spanHours,
+    pageSize,
+    settleHours,
+    runSeconds,
+    verifySeconds: (Date.now() - verifyStarted) / 1000,
+    seconds: (Date.now() - began) / 1000,
+  };
+}
+
+async function startChaosSimulator(options: ChaosOptions, seed: string, spanHours: number, clock: { now: number }): Promise<SimulatorHandle> {
+  const faultRate = options.faultRate ?? 0.12;
   const volume = Object.fromEntries(STREAM_IDS.map((s) => [s, Math.max(1, Math.round((options.records * WEIGHTS[s]) / spanHours))])) as Record<StreamId, number>;
   const faults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, faultRate / FAULT_KINDS.length])) as Record<FaultKind, number>;
   // An invalid skiptoken can only be served to a request that carries one: draw it twice as often to keep its share.
   faults.invalidSkipToken *= 2;
-  const sim = await startSimulator({
+  return startSimulator({
     seed,
     now: () => clock.now,
     dataStartMs: START - 24 * 3600_000,
@@ -118,14 +272,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // before the fault draw, so frequent expiry would crowd out the injected faults); the injected invalidSkipToken
     // exercises the same path on purpose.
     skipTokenTtlSeconds: 3600,
-    publication: { lateShare: 0.05, lateMaxMinutes: 90, republishShare: 0.02, splitShare: 0.02 },
+    publication: { ...DEFAULT_PUBLICATION, ...options.publication },
+    bursts: { ...DEFAULT_BURSTS, ...options.bursts },
   });
-  const prefix = options.namePrefix ?? 'chaos';
-  const lagEnv = Object.fromEntries(STREAM_IDS.map((s) => [`STREAM_${s.toUpperCase()}_LAG_MINUTES`, String(LAG_MINUTES)]));
-  const config = loadConfig({
+}
+
+function chaosConfig(options: ChaosOptions, graphUrl: string, prefix: string, pageSize: number): AppConfig {
+  const lagEnv = options.lagMinutes === undefined ? {} : Object.fromEntries(STREAM_IDS.map((s) => [`STREAM_${s.toUpperCase()}_LAG_MINUTES`, String(options.lagMinutes)]));
+  return loadConfig({
     AzureWebJobsStorage: options.connectionString,
     GRAPH_AUTH_MODE: 'simulator',
-    GRAPH_BASE_URL: sim.url,
+    GRAPH_BASE_URL: graphUrl,
     GRAPH_RATE_LIMIT_REQUESTS: '5',
     GRAPH_RATE_LIMIT_WINDOW_SECONDS: String(10 / TIME_SCALE),
     GRAPH_MAX_RETRIES: '8',
@@ -135,116 +292,49 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     JOBS_TABLE: `${prefix}jobs`,
     STREAMS_TABLE: `${prefix}streams`,
     LINK_AUDIT_TABLE: `${prefix}links`,
+    GRAPH_BUDGET_TABLE: `${prefix}budget`,
     BACKFILL_DAYS: '0',
     WORKER_TIME_BUDGET_SECONDS: String(options.timeBudgetSeconds ?? 60),
     BLOCK_TARGET_BYTES: String(options.blockTargetBytes ?? 256 * 1024),
     ...lagEnv,
+    ...options.settings,
   });
-  const graph = createGraphClient(config.graph, { retryDelayMs: 2, maxRetryDelayMs: 40 });
-  const runtime = buildRuntime(config, { graph, now: () => new Date(clock.now) });
-  await runtime.ensureReady();
-  const queue = new ChaosQueue(options.duplicateRate ?? 0.1, random);
-  const killRates = { ...DEFAULT_KILL_RATES, ...options.killRates };
-  const killsByPoint = zeroByPoint();
-  const passesByPoint = zeroByPoint();
-  const pageClockMs = options.pageClockMs ?? 5000;
-  const stallRate = options.stallRate ?? 0.003;
-  let continuations = 0;
-  let leaseLost = 0;
-  let skippedDeliveries = 0;
-  let invocation = 0;
-
-  const stalls = new Stalls();
-
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const message = queue.receive();
-      if (!message) {
-        if (queue.idle()) return;
-        await new Promise((r) => setImmediate(r));
-        continue;
-      }
-      const { jobId } = message.body;
-      let stalled: Promise<void> | undefined;
-      let everStalled = false;
-      const gate = async (): Promise<boolean> => {
-        if (!stalled) return everStalled;
-        await stalled;
-        stalled = undefined;
-        return true;
-      };
-      const storage = gatedStorage(runtime.jobs, runtime.container, gate, () => stalls.otherWrote(jobId));
-      const faultPoint = (point: FaultPoint): void => {
-        passesByPoint[point]++;
-        if (point === 'afterPage') clock.now += pageClockMs;
-        if (random() < killRates[point]) {
-          killsByPoint[point]++;
-          throw new WorkerKilledError(point);
-        }
-        if ((point === 'afterPage' || point === 'afterStage') && !everStalled && !stalls.isPending(jobId) && random() < stallRate) {
-          everStalled = true;
-          clock.now += (config.worker.leaseSeconds + 60) * 1000;
-          stalled = stalls.start(jobId);
-          queue.send(message.body);
-        }
-      };
-      try {
-        const result = await runExportJob(
-          { message: message.body, invocationId: `chaos-${++invocation}`, dequeueCount: message.dequeueCount, maxDequeueCount: queue.maxDequeueCount },
-          { ...runtime, ...storage, log: silentLogger, faultPoint },
-        );
-        if (result.outcome === 'continued') continuations++;
-        if (result.outcome === 'skipped' && result.reason === 'lease lost') leaseLost++;
-        else if (result.outcome === 'skipped') skippedDeliveries++;
-        queue.complete(message);
-        for (const next of result.messages) queue.send(next);
-      } catch (error) {
-        if (!(error instanceof WorkerKilledError) && !(error instanceof RetryLaterError)) log(`worker error: ${String(error)}`);
-        queue.abandon(message);
-      } finally {
-        if (!everStalled) stalls.release(jobId);
-      }
-    }
-  };
-
-  const endOfData = START + spanHours * 3600_000;
-  // The last window of the span is planned once it ended `LAG_MINUTES` ago.
-  const lastPlanTick = endOfData + (LAG_MINUTES + 1) * 60_000;
-  for (let tick = START; ; tick += TICK_MS) {
-    clock.now = Math.max(clock.now, tick);
-    // Every window of the span is planned by the last planning tick; later ticks only sweep (expired leases) and drain.
-    if (tick > lastPlanTick) config.maxWindowsPerTick = 0;
-    const planned = await planExports({ ...runtime, log: silentLogger });
-    for (const m of planned.messages) queue.send(m);
-    await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
-    if (tick >= lastPlanTick && !(await hasActiveJobs(runtime.jobs.listActive()))) break;
-    if (tick > lastPlanTick + 100 * TICK_MS) break;
-    if ((tick - START) % (4 * TICK_MS) === 0) log(`t=${new Date(clock.now).toISOString()} kills=${sum(killsByPoint)} continuations=${continuations} deliveries=${queue.stats.delivered}`);
-  }
-
-  const verification = await verifyExport(runtime, sim, { start: START, end: endOfData }, clock.now);
-  const graphReport = faultReport(sim.stats());
-  await sim.close();
-  return {
-    ...verification,
-    kills: sum(killsByPoint),
-    killsByPoint,
-    passesByPoint,
-    continuations,
-    stalls: stalls.started,
-    leaseLost,
-    skippedDeliveries,
-    poisoned: queue.poison.length,
-    queue: queue.stats,
-    graph: graphReport,
-    records: options.records,
-    spanHours,
-    pageSize,
-    seconds: (Date.now() - began) / 1000,
-  };
 }
 
-function faultReport(stats: ReturnType<Awaited<ReturnType<typeof startSimulator>>['stats']>): GraphFaultReport {
+async function startQueue(
+  options: ChaosOptions, worker: ChaosWorker, storageFaults: StorageFaults, random: () => number, concurrency: number, queueName: string, onPoison: PoisonHandler,
+): Promise<JobQueueDriver> {
+  const duplicateRate = options.duplicateRate ?? 0.1;
+  if ((options.queue ?? 'azurite') === 'memory') {
+    const memory = new MemoryJobQueue(duplicateRate, random, concurrency, onPoison);
+    memory.attach(worker);
+    return memory;
+  }
+  const plainService = QueueServiceClient.fromConnectionString(options.connectionString);
+  return AzuriteJobQueue.start({
+    queueName,
+    plainService,
+    faultyService: storageFaults.queueService(plainService),
+    worker,
+    instances: concurrency,
+    duplicateRate,
+    random,
+    messageLeaseSeconds: options.messageLeaseSeconds ?? 2,
+    maxDequeueCount: 5,
+    onPoison,
+  });
+}
+
+/** `jobs`, `streams`, `links` or the table's name: operations are reported by the table's role. */
+function tableRole(config: AppConfig, tableName: string): string {
+  if (tableName === config.jobsTable) return 'jobs';
+  if (tableName === config.streamsTable) return 'streams';
+  if (tableName === config.linkAuditTable) return 'links';
+  if (tableName === config.graphBudgetTable) return 'budget';
+  return `table(${tableName})`;
+}
+
+function faultReport(stats: ReturnType<SimulatorHandle['stats']>): GraphFaultReport {
   const byKind = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, stats.faults[kind] ?? 0])) as Record<FaultKind, number>;
   const faults = sum(byKind);
   return {
@@ -258,16 +348,24 @@ function faultReport(stats: ReturnType<Awaited<ReturnType<typeof startSimulator>
   };
 }
 
-function zeroByPoint(): Record<FaultPoint, number> {
-  return Object.fromEntries(FAULT_POINTS.map((p) => [p, 0])) as Record<FaultPoint, number>;
-}
-
-function sum(values: Record<string, number>): number {
+export function sum(values: Record<string, number>): number {
   return Object.values(values).reduce((a, b) => a + b, 0);
 }
 
-async function hasActiveJobs(active: AsyncIterable<ExportJob>): Promise<boolean> {
-  for await (const _job of active) return true;
+/** Whether every enabled stream's watermark reached the end of the span (a failed planner tick may have held it back). */
+async function spanPlanned(runtime: Runtime, config: AppConfig, endOfData: number): Promise<boolean> {
+  for (const stream of STREAM_IDS) {
+    if (!config.streams[stream].enabled) continue;
+    const state = await runtime.streams.get(stream);
+    if (!state || Date.parse(state.watermark) < endOfData) return false;
+  }
+  return true;
+}
+
+/** A job queued or running, or failed with an automatic retry still to come: the run is not over. */
+async function hasPendingWork(runtime: Runtime): Promise<boolean> {
+  for await (const _job of runtime.jobs.listActive()) return true;
+  for await (const _job of runtime.jobs.listDueRetries('9999-12-31T23:59:59Z')) return true;
   return false;
 }
 
@@ -285,26 +383,3 @@ export function seededRandom(seed: string): () => number {
   };
 }
 
-export function formatReport(report: ChaosReport): string {
-  const lines = [
-    `records requested: ${report.records}, span: ${report.spanHours} h, page size: ${report.pageSize}`,
-    'stream                    windows  expected  exported  missing  duplicated  extra',
-  ];
-  for (const s of report.streams) {
-    lines.push(`${s.stream.padEnd(25)} ${String(s.windows).padStart(7)} ${String(s.expected).padStart(9)} ${String(s.exported).padStart(9)} ${String(s.missing).padStart(8)} ${String(s.duplicated).padStart(11)} ${String(s.extra).padStart(6)}`);
-  }
-  const g = report.graph;
-  const kinds = FAULT_KINDS.map((k) => `${k}=${g.byKind[k]} (${((g.byKind[k] / Math.max(1, g.requests)) * 100).toFixed(2)}%)`).join(', ');
-  const kills = FAULT_POINTS.map((p) => `${p}=${report.killsByPoint[p]}/${report.passesByPoint[p]}`).join(', ');
-  lines.push(
-    `manifests verified: ${report.manifestsVerified}, files hashed: ${report.filesVerified}, hash mismatches: ${report.hashMismatches.length}, count mismatches: ${report.countMismatches.length}, unfinished jobs: ${report.unfinishedJobs.length}, gaps: ${report.gaps.length}`,
-    `graph requests: ${g.requests}, failed on purpose: ${g.faults} (${(g.faultShare * 100).toFixed(1)}%)`,
-    `  by kind: ${kinds}`,
-    `  not counted: rate-limited 429 (sliding window) ${g.rateLimited}, skiptokens really expired ${g.expiredSkipTokens}`,
-    `workers killed: ${report.kills} (killed/passes by point: ${kills})`,
-    `stalls past the lease: ${report.stalls}, invocations that lost their lease to a takeover: ${report.leaseLost}, deliveries ignored (finished or leased): ${report.skippedDeliveries}`,
-    `continuations: ${report.continuations}, queue: ${JSON.stringify(report.queue)}, poisoned: ${report.poisoned}`,
-    `elapsed: ${report.seconds.toFixed(1)} s`,
-  );
-  return lines.join('\n');
-}

@@ -1,14 +1,17 @@
 /**
  * Every failure ends somewhere visible, whatever threw it: an unexpected error and a storage outage are retried by the
  * queue and marked `failed` (with a stable code and the ExportJobFailed line the alert reads) on the last delivery;
- * the planner retries transient failures with growing delays; a poisoned message never leaves its job queued.
+ * the planner retries transient failures with growing delays; a poisoned message never leaves its job queued; a
+ * planner step that fails does not take the other steps' messages with it.
  */
 import type { ContainerClient } from '@azure/storage-blob';
-import { newScheduledJob } from '../../src/export/planner';
+import { newScheduledJob, planExports } from '../../src/export/planner';
 import { recordPoisonedMessage } from '../../src/export/poisonedMessage';
 import { AUTO_RETRY_FIRST_MS } from '../../src/export/failurePolicy';
 import { claim, type JobMessage } from '../../src/export/job';
 import type { Logger } from '../../src/export/logger';
+import type { JobRepository } from '../../src/storage/jobRepository';
+import type { StreamRepository } from '../../src/storage/streamRepository';
 import { RetryLaterError, runExportJob } from '../../src/export/worker';
 import { parseInstant } from '../../src/time/instant';
 import { checkWindow, isClean } from '../support/exportVerifier';
@@ -115,5 +118,29 @@ describe('failure endings', () => {
 
     expect(await recordPoisonedMessage(JSON.stringify(queued), deps)).toBe('ignored'); // already failed
     expect(await recordPoisonedMessage('{"not":"a job"}', deps)).toBe('ignored');
+  });
+  it('a planner step that fails ends only that step: the stale job re-queued by the sweep still gets its message', async () => {
+    const lines: string[] = [];
+    h = await startHarness({ nowIso: NOW, env: ONLY_AUDIT, simulator: { volume: { audit: 60 } } });
+    const stale = await insertJob('2026-11-27T10:00:00Z', '2026-11-27T11:00:00Z');
+    h.clock.now += (h.config.worker.staleQueuedMinutes + 1) * 60_000;
+    // Storage fails for the stream's row (planning the stream) and for the list of due retries (the last sweep).
+    const unavailable = (): Error => Object.assign(new Error('The server is busy.'), { statusCode: 503 });
+    const streams = Object.create(h.runtime.streams) as StreamRepository;
+    streams.getOrCreate = async () => {
+      throw unavailable();
+    };
+    const jobs = Object.create(h.runtime.jobs) as JobRepository;
+    jobs.listDueRetries = async function* () {
+      yield* [];
+      throw unavailable();
+    };
+    const result = await planExports({ ...h.runtime, streams, jobs, log: recordingLogger(lines) });
+    expect(result.messages).toEqual([{ jobId: stale.jobId, continuation: 0 }]);
+    expect(result.requeued).toBe(1);
+    expect(result.failures).toEqual([expect.stringMatching(/^plan audit: The server is busy/), expect.stringMatching(/^retry sweep: The server is busy/)]);
+    expect(lines.filter((l) => l.startsWith('error Planner step'))).toHaveLength(2);
+    // The job's message went out: the next run does not wait STALE_QUEUED_MINUTES for it again, nor re-queue it.
+    expect(await h.runtime.jobs.get(stale.jobId)).toMatchObject({ status: 'queued', queuedAt: new Date(h.clock.now).toISOString() });
   });
 });

@@ -116,6 +116,37 @@ describe('window edges', () => {
     await expectExact(message.jobId, 13);
   });
 
+  it('a burst read by invocations that each stop right after their first periodic checkpoint still finishes', async () => {
+    const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
+    // Pages of 50 at 20 s each: the checkpoint due every 60 s comes after three pages, well inside the 300 s budget.
+    const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '300' });
+    const queue = [message];
+    let invocations = 0;
+    let stops = 0;
+    while (queue.length > 0) {
+      if (++invocations > MAX_INVOCATIONS) throw new Error(`no end after ${invocations - 1} invocations: the window makes no progress`);
+      const next = queue.shift() as JobMessage;
+      let checkpoints = 0;
+      try {
+        const result = await h.work(next, {
+          faultPoint: (point) => {
+            if (point === 'afterPage') h.clock.now += 20_000;
+            if (point === 'afterCheckpoint' && ++checkpoints === 1) throw new WorkerKilledError(point);
+          },
+        });
+        queue.push(...result.messages);
+      } catch (error) {
+        if (!(error instanceof WorkerKilledError)) throw error;
+        // The queue delivers the message again once the dead worker's lease has run out.
+        stops++;
+        h.clock.now += (h.config.worker.leaseSeconds + 1) * 1000;
+        queue.push(next);
+      }
+    }
+    expect(stops).toBeGreaterThanOrEqual(5);
+    await expectExact(message.jobId, records.length);
+  });
+
   it('a refused skiptoken once the cursor is at the window start re-reads the start instant, then goes on', async () => {
     const records = [auditRecord('after', '2026-11-27T10:50:00Z'), ...burst('burst', START, 600)];
     const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '10' });

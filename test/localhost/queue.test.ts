@@ -1,7 +1,9 @@
 import { output } from '@azure/functions';
 import type { QueueFunctionSpec } from '../../src/functions/registry';
-import type { LocalHost } from '../../dev/local-host';
-import { uniqueName } from '../support/azurite';
+import { silentHostLog, type LocalHost } from '../../dev/local-host';
+import { QueueClients } from '../../dev/local-host/queueClients';
+import { QueueListener } from '../../dev/local-host/queueListener';
+import { azuriteConnectionString, uniqueName } from '../support/azurite';
 import { base64, fromBase64, peekTexts, queueClient, startTestHost, until } from './localHostFixture';
 
 function queueSpec(queueName: string, handler: QueueFunctionSpec['handler'], extra: Partial<QueueFunctionSpec> = {}): QueueFunctionSpec {
@@ -147,5 +149,37 @@ describe('local host: queue functions', () => {
     await host.drainQueues();
     expect(dequeueCounts).toEqual([1]);
     expect(await peekTexts(name)).toEqual([]);
+  });
+
+  it('leaves the message of a process that died unsettled: it returns once its visibility lapses, dequeued again', async () => {
+    const name = uniqueName('died');
+    class ProcessDied extends Error {}
+    const seen: Array<{ dequeueCount: unknown; at: number }> = [];
+    const listener = new QueueListener(
+      queueSpec(name, (_item, context) => {
+        seen.push({ dequeueCount: context.triggerMetadata?.dequeueCount, at: Date.now() });
+        if (seen.length === 1) throw new ProcessDied();
+      }),
+      {
+        queues: new QueueClients(azuriteConnectionString()),
+        settings: { batchSize: 1, newBatchThreshold: 0, maxDequeueCount: 5, visibilityTimeoutMs: 0, maxPollingIntervalMs: 200, messageEncoding: 'base64' },
+        log: silentHostLog,
+        messageLeaseSeconds: 2,
+        processDied: (error) => error instanceof ProcessDied,
+      },
+    );
+    await listener.start();
+    try {
+      await (await queueClient(name)).sendMessage(base64('{"job":1}'));
+      await until(() => seen.length === 2);
+      // Not made visible at once (visibilityTimeout 0 would have): back only after the 2 s lease of the dead invocation.
+      expect(seen.map((s) => s.dequeueCount)).toEqual([1, 2]);
+      expect(seen[1].at - seen[0].at).toBeGreaterThanOrEqual(1500);
+      await until(() => listener.isIdle());
+      expect(await peekTexts(name)).toEqual([]);
+      expect(await peekTexts(`${name}-poison`)).toEqual([]);
+    } finally {
+      await listener.stop();
+    }
   });
 });

@@ -144,6 +144,11 @@ export function isClean(check: WindowCheck): boolean {
   return [check.missing, check.duplicated, check.extra, check.changed, check.hashMismatches, check.csvProblems].every((list) => list.length === 0);
 }
 
+/** A record's JSON with keys sorted at every level, hashed: equal for equal content whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(canonical(value))).digest('base64');
+}
+
 /** Deep structure with sorted keys: JSON key order is not significant. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

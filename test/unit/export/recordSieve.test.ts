@@ -99,5 +99,16 @@ describe('RecordSieve split groups', () => {
     expect(resumed.canLeaveOpenGroup(10)).toBe(false); // only the cursor instant grew: the group is written split
     resumed.accept([rec('b', '2026-11-27T10:20:00Z')]);
     expect(resumed.canLeaveOpenGroup(10)).toBe(true);
+    // A complete group too large to read again, or an open group that continues a split one: not left.
+    const big = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    big.accept([rec('p', t1), rec('q', t1), rec('r', t1), rec('a', t0)]);
+    expect(big.canLeaveOpenGroup(2)).toBe(false);
+    expect(big.canLeaveOpenGroup(3)).toBe(true);
+    const split = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    split.accept([rec('n', t1), rec('a', t0)]);
+    split.splitOpenGroup();
+    split.accept([rec('b', t0)]);
+    expect(split.openGroupContinuesCursor()).toBe(true);
+    expect(split.canLeaveOpenGroup(10)).toBe(false);
   });
 });
