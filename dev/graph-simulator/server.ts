@@ -4,10 +4,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isStreamId } from '../../src/streams/catalog';
+import { parseInstant } from '../../src/time/instant';
 import { authenticate } from './auth';
 import { FaultInjector } from './faults';
 import { GraphError, errorBody, newRequestIds, type RequestIds } from './graphError';
-import { groundTruthIds } from './groundTruth';
+import { groundTruthIds, visibleRecords, type GroundTruthQuery } from './groundTruth';
 import type { EndpointName, ResolvedOptions } from './options';
 import { readPage, startPosition, type PagePosition, type PagerContext } from './pager';
 import { buildPlan, checkQueryOptions, parseTop, type ListingPlan } from './queryPlan';
@@ -193,16 +194,41 @@ function handleSimRoute(state: SimulatorState, req: IncomingMessage, res: Server
     return send(res, 200, JSON.stringify({ reset: true }), ids);
   }
   if (route === '/_sim/groundTruth' && req.method === 'GET') {
-    const stream = url.searchParams.get('stream') ?? '';
-    const start = url.searchParams.get('start');
-    const end = url.searchParams.get('end');
-    const asOfParam = url.searchParams.get('asOf');
-    if (!isStreamId(stream) || !start || !end) throw new GraphError(400, 'BadRequest', 'groundTruth needs stream, start and end');
-    const instant = (value: string): string | number => (/^\d+$/.test(value) ? Number(value) : value);
-    const asOf = asOfParam === null ? undefined : instant(asOfParam);
-    const idsList = groundTruthIds({ stream, start: instant(start), end: instant(end), asOf }, state.timeline, state.factory, state.options.now());
-    const body = { stream, start, end, asOf: asOfParam ?? new Date(state.options.now()).toISOString(), count: idsList.length, ids: idsList };
+    const query = groundTruthQuery(url, 'groundTruth');
+    const idsList = groundTruthIds(query, state.timeline, state.factory, state.options.now());
+    const body = { stream: query.stream, start: url.searchParams.get('start'), end: url.searchParams.get('end'), asOf: url.searchParams.get('asOf') ?? new Date(state.options.now()).toISOString(), count: idsList.length, ids: idsList };
     return send(res, 200, JSON.stringify(body), ids);
   }
+  if (route === '/_sim/records' && req.method === 'GET') {
+    const records = visibleRecords(groundTruthQuery(url, 'records'), state.timeline, state.factory, state.options.now());
+    return void streamJsonLines(res, records, ids);
+  }
   throw new GraphError(404, 'NotFound', `Unknown simulator route ${route}`);
+}
+
+/** `stream`, `start`, `end` and optional `asOf` (ISO 8601 or epoch ms) of a ground-truth route. */
+function groundTruthQuery(url: URL, route: string): GroundTruthQuery {
+  const stream = url.searchParams.get('stream') ?? '';
+  const start = url.searchParams.get('start');
+  const end = url.searchParams.get('end');
+  const asOf = url.searchParams.get('asOf');
+  if (!isStreamId(stream) || !start || !end) throw new GraphError(400, 'BadRequest', `${route} needs stream, start and end`);
+  const instant = (value: string): string | number => (/^\d+$/.test(value) ? Number(value) : value);
+  try {
+    // Parsed here, so a bad instant is a 400 before any byte of an answer is written.
+    for (const value of [start, end, ...(asOf === null ? [] : [asOf])]) if (typeof instant(value) === 'string') parseInstant(value);
+  } catch (error) {
+    throw new GraphError(400, 'BadRequest', `${route}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { stream, start: instant(start), end: instant(end), asOf: asOf === null ? undefined : instant(asOf) };
+}
+
+/** One JSON record per line, written as the generator yields (a day of sign-ins does not sit in memory). */
+async function streamJsonLines(res: ServerResponse, records: Iterable<Record<string, unknown>>, ids: RequestIds): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId });
+  for (const record of records) {
+    if (res.destroyed) return;
+    if (!res.write(`${JSON.stringify(record)}\n`)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+  }
+  res.end();
 }

@@ -60,7 +60,10 @@ export function streamHealth(config: AppConfig, states: readonly StreamState[], 
     const holding = mine.filter((e) => !isLost(e));
     const oldest = holding.reduce<string | undefined>((min, e) => (min === undefined || e.windowStart < min ? e.windowStart : min), undefined);
     const through = oldest ?? state?.watermark;
-    const exportedThrough = through ? formatInstant(parseInstant(through)) : null;
+    // A new deployment without back-fill starts at the next window boundary: no window before now is due, and the
+    // stream is exported through now, never through an instant still to come.
+    const nowMinute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
+    const exportedThrough = through ? formatInstant(parseInstant(Date.parse(through) > now.getTime() ? nowMinute : through)) : null;
     const pausedUntil = state?.pausedUntil && new Date(state.pausedUntil) > now ? state.pausedUntil : undefined;
     return {
       stream,

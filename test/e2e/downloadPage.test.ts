@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Download, Page, Request as BrowserRequest } from 'playwright-core';
 import { INTERRUPT_ERROR_CODES } from '../../src/formats/csv/displayValues';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../dev/browser';
 import { LocalApp, startLocalApp } from '../support/localApp';
 import { OpenApiContract, RealResponse } from '../support/openApi';
 import { STREAM_IDS } from '../../src/streams/catalog';
@@ -70,9 +70,15 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 const principal = (roles: string[]) =>
   Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'preferred_username', val: 'ana@contoso.example' }, { typ: 'oid', val: '6f1c1d8e-2b7a-4c55-9d1e-0a3b5c7d9e11' }, ...roles.map((val) => ({ typ: 'roles', val }))] })).toString('base64');
 
-async function openPage(options: { query?: string; headers?: Record<string, string> } = {}): Promise<{ context: BrowserContext; page: Page }> {
+async function openPage(options: { query?: string; headers?: Record<string, string> } = {}): Promise<{ context: BrowserContext; page: Page; consoleErrors: string[] }> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, extraHTTPHeaders: options.headers, viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();
+  // What the browser's console reports as errors (a resource that failed to load, a script error).
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
   page.on('response', (response) => {
     const url = new URL(response.url());
     if (!url.pathname.startsWith('/api/')) return;
@@ -90,7 +96,7 @@ async function openPage(options: { query?: string; headers?: Record<string, stri
     );
   });
   await page.goto(`${app.host.httpUrl}/api/ui${options.query ?? ''}`);
-  return { context, page };
+  return { context, page, consoleErrors };
 }
 
 async function downloadBytes(download: Download): Promise<Buffer> {
@@ -123,8 +129,8 @@ afterAll(async () => {
 });
 
 describe('the download page', () => {
-  it('shows the health of all six streams', async () => {
-    const { context, page } = await openPage();
+  it('shows the health of all six streams, with nothing in the console (no request of the page fails)', async () => {
+    const { context, page, consoleErrors } = await openPage();
     const health = page.getByRole('table', { name: 'Health of each exported stream' });
     await health.getByRole('row').nth(STREAM_IDS.length).waitFor();
     const rows = health.getByRole('row');
@@ -133,6 +139,8 @@ describe('the download page', () => {
       await expect(health.getByRole('rowheader', { name: new RegExp(title) }).count()).resolves.toBe(1);
     }
     expect(await health.getByText('Healthy').count()).toBe(STREAM_IDS.length);
+    await page.getByRole('table', { name: 'Exports, newest window first' }).getByRole('row').nth(1).waitFor();
+    expect(consoleErrors).toEqual([]);
     await context.close();
   });
 
@@ -161,8 +169,6 @@ describe('the download page', () => {
       const data = await downloadBytes(download);
       expect({ name: file.downloadName, sha256: sha256(data), bytes: data.length }).toEqual({ name: file.downloadName, sha256: file.sha256, bytes: file.bytes });
     }
-    // `PAGE_SCREENSHOT=docs/images/download-page.png npm test -- test/e2e/downloadPage.test.ts` renews the docs' picture.
-    if (process.env.PAGE_SCREENSHOT) await page.screenshot({ path: process.env.PAGE_SCREENSHOT, fullPage: true });
     await context.close();
   });
 

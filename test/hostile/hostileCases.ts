@@ -29,6 +29,8 @@ export interface CaseContext {
   queued: string;
   /** A well-formed id no export has. */
   missing: string;
+  /** A finished export whose window starts before Entra's retention edge. */
+  old: string;
 }
 
 const json = (body: unknown): Pick<RawRequest, 'headers' | 'body'> => ({ headers: [['Content-Type', 'application/json']], body: JSON.stringify(body) });
@@ -42,7 +44,7 @@ export const principalWith = (roles: string[]) =>
   b64({ auth_typ: 'aad', claims: [{ typ: 'preferred_username', val: 'ana@contoso.example' }, { typ: 'oid', val: OID }, ...roles.map((val) => ({ typ: 'roles', val }))] });
 
 export function hostileCases(ctx: CaseContext): HostileCase[] {
-  const { done, fileKey, queued, missing } = ctx;
+  const { done, fileKey, queued, missing, old } = ctx;
   const cases: HostileCase[] = [];
   const add = (group: string, name: string, request: RawRequest, status: number, code: ApiErrorCode, extra: Partial<HostileCase> = {}) =>
     cases.push({ group, name, request, status, code, ...extra });
@@ -86,6 +88,7 @@ export function hostileCases(ctx: CaseContext): HostileCase[] {
   add('export ids', 'rerun: well-formed but absent', post(`/api/exports/${missing}/rerun`), 404, 'ExportNotFound');
   add('export ids', 'download: export still queued', get(`/api/exports/${queued}/files/csv`), 409, 'ExportNotFinished');
   add('export ids', 'rerun: export still queued', post(`/api/exports/${queued}/rerun`), 409, 'ExportNotFinished');
+  add('export ids', 'rerun: window beyond retention', post(`/api/exports/${old}/rerun`), 409, 'OutsideRetention');
 
   // ---------- file keys ----------
   const badKeys: Array<[string, string]> = [
@@ -197,6 +200,19 @@ export function hostileCases(ctx: CaseContext): HostileCase[] {
   add('query', 'show: unknown parameter', get(`/api/exports/${done}?download=1`), 400, 'UnknownParameter');
   add('query', 'download: expiresInMinutes negative', get(`/api/exports/${done}/files/${fileKey}?expiresInMinutes=-5`), 400, 'InvalidParameter');
   add('query', 'download: expiresInMinutes words', get(`/api/exports/${done}/files/${fileKey}?expiresInMinutes=forever`), 400, 'InvalidParameter');
+  const download = (query: string) => get(`/api/exports/${done}/files/${fileKey}?${query}`);
+  const badRevisions: Array<[string, string]> = [
+    ['revision 0', 'revision=0'],
+    ['revision negative', 'revision=-1'],
+    ['revision as a word', 'revision=latest'],
+    ['revision fraction', 'revision=1.5'],
+    ['revision exponent', 'revision=1e0'],
+    ['revision empty', 'revision='],
+    ['revision OData injection', "revision=1'%20or%20'1'%20eq%20'1"],
+  ];
+  for (const [name, query] of badRevisions) add('query', `download: ${name}`, download(query), 400, 'InvalidParameter');
+  add('query', 'download: revision twice', download('revision=1&revision=2'), 400, 'DuplicateParameter');
+  add('query', 'download: a revision never written', download('revision=99'), 404, 'RevisionNotFound');
   add('query', 'download: unknown parameter', get(`/api/exports/${done}/files/${fileKey}?redirect=https://evil.example`), 400, 'UnknownParameter');
   add('query', 'rerun: unknown parameter', post(`/api/exports/${missing}/rerun?force=true`), 400, 'UnknownParameter');
   add('query', 'rerun: parameter twice', post(`/api/exports/${missing}/rerun?force=1&force=2`), 400, 'UnknownParameter');
@@ -207,6 +223,9 @@ export function hostileCases(ctx: CaseContext): HostileCase[] {
     ['show', `/api/exports/${done}`, 'GET'],
     ['download', `/api/exports/${done}/files/${fileKey}`, 'GET'],
     ['rerun', `/api/exports/${done}/rerun`, 'POST'],
+    ['stream health', '/api/streams', 'GET'],
+    ['page', '/api/ui', 'GET'],
+    ['page asset', '/api/ui/app.js', 'GET'],
   ];
   for (const [route, target, allow] of routes) {
     for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND']) {

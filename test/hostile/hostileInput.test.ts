@@ -31,6 +31,8 @@ const KNOWN_CODES: ApiErrorCode[] = [
   'ExportNotFound',
   'ExportNotFinished',
   'FileNotFound',
+  'RevisionNotFound',
+  'OutsideRetention',
   'RouteNotFound',
   'MethodNotAllowed',
   'BadRequest',
@@ -105,7 +107,9 @@ beforeAll(async () => {
   const done = jobs.find((j) => j.status === 'succeeded' && j.result && j.result.files.length > 0) as ExportJob;
   const queued: ExportJob = { ...done, jobId: 'audit-20250101T0000Z', status: 'queued', result: undefined, finishedAt: undefined, etag: undefined };
   await h.runtime.jobs.insertIfAbsent(queued);
-  cases = hostileCases({ done: done.jobId, fileKey: done.result!.files[0]!.key, queued: queued.jobId, missing: 'audit-20200101T0000Z' });
+  const old: ExportJob = { ...done, jobId: 'audit-20250102T0000Z', windowStart: '2025-01-02T00:00:00Z', windowEnd: '2025-01-02T01:00:00Z', etag: undefined };
+  await h.runtime.jobs.insertIfAbsent(old);
+  cases = hostileCases({ done: done.jobId, fileKey: done.result!.files[0]!.key, queued: queued.jobId, missing: 'audit-20200101T0000Z', old: old.jobId });
 
   baseRuntime = h.runtime;
   setRuntime(baseRuntime);
@@ -188,8 +192,10 @@ describe('seeded fuzz', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const seen = new Map<string, number>();
     for (let i = 0; i < 300; i += 1) {
-      const segments = ['api', 'exports', ...Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(FRAGMENTS) + (random() < 0.3 ? pick(FRAGMENTS) : ''))];
-      if (random() < 0.3) segments.splice(3, 0, 'files');
+      // Mostly under exports (ids, files, rerun), sometimes under stream health and the page.
+      const root = random() < 0.8 ? 'exports' : pick(['streams', 'ui']);
+      const segments = ['api', root, ...Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(FRAGMENTS) + (random() < 0.3 ? pick(FRAGMENTS) : ''))];
+      if (root === 'exports' && random() < 0.3) segments.splice(3, 0, 'files');
       const query = Array.from({ length: Math.floor(random() * 3) }, () => `${pick(QUERY_KEYS)}=${pick(FRAGMENTS)}`).join('&');
       const method = pick(METHODS);
       const body = random() < 0.3 ? randomBytes(Math.floor(random() * 2048)) : undefined;

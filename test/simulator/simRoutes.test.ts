@@ -22,6 +22,20 @@ describe('/_sim routes', () => {
     expect((await fetch(`${sim.url}/_sim/groundTruth?stream=nope&start=1&end=2`)).status).toBe(400);
   });
 
+  test('records: the last visible version of each ground-truth record, one JSON object a line', async () => {
+    const start = iso(NOW - 3_600_000);
+    const end = iso(NOW - 1_800_000);
+    const expected = [...sim.expectedRecords({ stream: 'audit', start, end })];
+    const answer = await fetch(`${sim.url}/_sim/records?stream=audit&start=${start}&end=${end}`);
+    expect(answer.headers.get('content-type')).toBe('application/x-ndjson');
+    const lines = (await answer.text()).split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(expected);
+    expect(expected.map((r) => r.id)).toEqual(sim.groundTruthIds({ stream: 'audit', start, end }));
+    expect((await fetch(`${sim.url}/_sim/records?stream=audit&start=2026-02-30T00:00:00Z&end=${end}`)).status).toBe(400);
+    expect((await fetch(`${sim.url}/_sim/records?stream=audit&start=${start}`)).status).toBe(400);
+  });
+
   test('stats count requests per endpoint and app and records served; reset-stats clears them', async () => {
     await get(`${sim.url}/v1.0/auditLogs/directoryAudits?$top=3`);
     const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { requests: number; recordsServed: number; requestsByEndpoint: Record<string, number> };

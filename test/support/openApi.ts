@@ -26,11 +26,38 @@ interface ResponseObject {
   content?: Record<string, unknown>;
 }
 
+/** RFC 3339 date-time (JSON Schema's `date-time`), a real instant: 2026-11-28T06:00:00Z, …00.123Z, …00+01:00. */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/i;
+
+export const FORMATS: Record<string, (value: string) => boolean> = {
+  'date-time': (value) => {
+    const m = DATE_TIME.exec(value);
+    if (!m) return false;
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    const date = new Date(Date.UTC(year, month - 1, day));
+    const realDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    const offsetOk = m[9] === undefined || (Number(m[9]) < 24 && Number(m[10]) < 60);
+    return realDay && hour < 24 && minute < 60 && second < 60 && offsetOk;
+  },
+  // An absolute URI (JSON Schema's `uri`): a scheme and what the URL parser accepts.
+  uri: (value) => /^[a-z][a-z0-9+.-]*:/i.test(value) && URL.canParse(value),
+};
+
 export class OpenApiContract {
   private constructor(private readonly api: OpenAPIBackend) {}
 
   static async load(): Promise<OpenApiContract> {
-    const api = new OpenAPIBackend({ definition: join(__dirname, '..', '..', 'docs', 'openapi.yaml'), apiRoot: '/api', strict: true, validate: true });
+    const api = new OpenAPIBackend({
+      definition: join(__dirname, '..', '..', 'docs', 'openapi.yaml'),
+      apiRoot: '/api',
+      strict: true,
+      validate: true,
+      // Ajv knows no string formats of its own (it would ignore them with a warning): the description's are checked here.
+      customizeAjv: (ajv) => {
+        for (const [name, valid] of Object.entries(FORMATS)) ajv.addFormat(name, valid);
+        return ajv;
+      },
+    });
     await api.init();
     return new OpenApiContract(api);
   }

@@ -1,6 +1,7 @@
 /**
- * A real browser for page tests: Debian's `chromium` package driven by playwright-core (which downloads no browser of
- * its own). `.ci/run` and `npm test` install the package when it is missing (scripts/ensure-chromium.sh).
+ * A real browser for the page tests and dev/pageScreenshot.ts: Debian's `chromium` package driven by playwright-core
+ * (which downloads no browser of its own). `.ci/run` and `npm test` install the package when it is missing
+ * (scripts/ensure-chromium.sh).
  */
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
