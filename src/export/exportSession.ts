@@ -14,6 +14,7 @@ import type { GraphClient } from '../graph/graphClient';
 import { buildListUrl } from '../graph/odata';
 import { configuredTenantId } from '../graph/credentials';
 import { classifyGraphError, GraphRequestError } from '../graph/errors';
+import { GraphBudgetError } from '../graph/budget';
 import { STREAMS } from '../streams/catalog';
 import { formatInstant, instantFromDate, parseInstant, Ticks } from '../time/instant';
 import { addIdHashes, EMPTY_ID_DIGEST } from './idSetDigest';
@@ -173,6 +174,12 @@ export class ExportSession {
         }
         return true;
       } catch (error) {
+        // The shared request budget could not reach its table: nothing was sent for `url`, so what was read before it
+        // is kept (with the link when it can go along) and the queue delivers the message again.
+        if (error instanceof GraphBudgetError && url) {
+          await this.checkpointWhilePaging(sieve, url, false);
+          throw error;
+        }
         // Anything but a Graph failure (a lost lease, a crash) leaves without touching storage again.
         if (!(error instanceof GraphRequestError)) throw error;
         const classified = classifyGraphError(error, {

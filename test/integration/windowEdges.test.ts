@@ -7,7 +7,9 @@
 import { newScheduledJob } from '../../src/export/planner';
 import type { FaultPoint } from '../../src/export/exportSession';
 import type { JobMessage } from '../../src/export/job';
-import { WorkerKilledError, WorkerResult } from '../../src/export/worker';
+import { RetryLaterError, runExportJob, WorkerKilledError, WorkerResult } from '../../src/export/worker';
+import { silentLogger } from '../../src/export/logger';
+import { GraphBudgetError } from '../../src/graph/budget';
 import { parseInstant } from '../../src/time/instant';
 import { auditFixture, auditRecord, AuditRecord, burst } from '../support/fixtureRecords';
 import { checkWindow, problemsOf } from '../support/exportVerifier';
@@ -144,6 +146,42 @@ describe('window edges', () => {
       }
     }
     expect(stops).toBeGreaterThanOrEqual(5);
+    await expectExact(message.jobId, records.length);
+  });
+
+  it('a burst read by invocations whose Graph request budget fails on their third page still finishes', async () => {
+    const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
+    const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '300' });
+    const queue = [message];
+    let invocations = 0;
+    let failures = 0;
+    while (queue.length > 0) {
+      if (++invocations > MAX_INVOCATIONS) throw new Error(`no end after ${invocations - 1} invocations: the window makes no progress`);
+      const next = queue.shift() as JobMessage;
+      let pages = 0;
+      const graph = new Proxy(h.runtime.graph, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver) as unknown;
+          if (property !== 'getPage') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          return async (...args: unknown[]) => {
+            if (++pages === 3) throw new GraphBudgetError('Could not write the shared Graph request budget');
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      try {
+        const result = await runExportJob(
+          { message: next, invocationId: `budget-${invocations}`, dequeueCount: 1, maxDequeueCount: 5 },
+          { ...h.runtime, graph, log: silentLogger, faultPoint: pageCosts2s },
+        );
+        queue.push(...result.messages);
+      } catch (error) {
+        if (!(error instanceof RetryLaterError)) throw error;
+        failures++;
+        queue.push(next);
+      }
+    }
+    expect(failures).toBeGreaterThanOrEqual(5);
     await expectExact(message.jobId, records.length);
   });
 
