@@ -6,13 +6,9 @@ import { RetryLaterError } from '../../src/export/worker';
 import { newScheduledJob } from '../../src/export/planner';
 import { parseInstant } from '../../src/time/instant';
 import { checkWindow, isClean } from '../support/exportVerifier';
-import { Harness, startHarness } from '../support/exportHarness';
+import { Harness, onlyStreams, startHarness } from '../support/exportHarness';
 
 const NOW = '2026-11-28T12:00:00Z';
-const onlyStreams = (...enabled: string[]) =>
-  Object.fromEntries(
-    ['AUDIT', 'INTERACTIVESIGNINS', 'NONINTERACTIVESIGNINS', 'SERVICEPRINCIPALSIGNINS', 'MANAGEDIDENTITYSIGNINS', 'PROVISIONING'].map((s) => [`STREAM_${s}_ENABLED`, String(enabled.includes(s))]),
-  );
 
 describe('Graph failure classes', () => {
   let h: Harness;
@@ -21,7 +17,7 @@ describe('Graph failure classes', () => {
   it('TenantNotLicensed: retried a few times, then the job fails, the stream pauses, and resumes with nothing skipped', async () => {
     h = await startHarness({
       nowIso: NOW,
-      env: { ...onlyStreams('AUDIT', 'INTERACTIVESIGNINS'), MAX_WINDOWS_PER_TICK: '1', LICENCE_RETRY_LIMIT: '3' },
+      env: { ...onlyStreams('audit', 'interactiveSignIns'), MAX_WINDOWS_PER_TICK: '1', LICENCE_RETRY_LIMIT: '3' },
       simulator: { volume: { audit: 60, interactiveSignIns: 60 }, tenant: { licence: 'free' } },
     });
     const messages = await h.plan();
@@ -54,7 +50,7 @@ describe('Graph failure classes', () => {
   });
 
   it('PermissionMissing: fails at once naming the permission and the grant script, and pauses the stream', async () => {
-    h = await startHarness({ nowIso: NOW, env: { ...onlyStreams('PROVISIONING'), MAX_WINDOWS_PER_TICK: '1' }, simulator: { volume: { provisioning: 60 }, tenant: { missingPermission: true } } });
+    h = await startHarness({ nowIso: NOW, env: { ...onlyStreams('provisioning'), MAX_WINDOWS_PER_TICK: '1' }, simulator: { volume: { provisioning: 60 }, tenant: { missingPermission: true } } });
     const [message] = await h.plan();
     const result = await h.work(message);
     expect(result).toMatchObject({ outcome: 'failed', job: { status: 'failed', lastError: { code: 'PermissionMissing', message: expect.stringMatching(/AuditLog\.Read\.All[\s\S]*grant-graph-permissions/) } } });
@@ -62,7 +58,7 @@ describe('Graph failure classes', () => {
   });
 
   it('OutsideRetention: a window Entra no longer holds is recorded as lost, never retried', async () => {
-    h = await startHarness({ nowIso: NOW, env: onlyStreams('AUDIT'), simulator: { volume: { audit: 60 }, dataStartMs: Date.parse('2026-10-01T00:00:00Z') } });
+    h = await startHarness({ nowIso: NOW, env: onlyStreams('audit'), simulator: { volume: { audit: 60 }, dataStartMs: Date.parse('2026-10-01T00:00:00Z') } });
     const old = newScheduledJob(h.config, 'audit', parseInstant('2026-10-20T00:00:00Z'), parseInstant('2026-10-20T01:00:00Z'), new Date(h.clock.now));
     await h.runtime.jobs.insertIfAbsent(old);
     const result = await h.work({ jobId: old.jobId, continuation: 0 });
@@ -71,7 +67,7 @@ describe('Graph failure classes', () => {
   });
 
   it('transient failures are retried by the queue with progress kept, and fail with the last error on the last delivery', async () => {
-    h = await startHarness({ nowIso: NOW, env: { ...onlyStreams('AUDIT'), MAX_WINDOWS_PER_TICK: '1', GRAPH_MAX_RETRIES: '1' }, simulator: { volume: { audit: 60 }, faults: { serverError500: 1 } } });
+    h = await startHarness({ nowIso: NOW, env: { ...onlyStreams('audit'), MAX_WINDOWS_PER_TICK: '1', GRAPH_MAX_RETRIES: '1' }, simulator: { volume: { audit: 60 }, faults: { serverError500: 1 } } });
     const [message] = await h.plan();
     for (const delivery of [1, 2, 3, 4]) {
       await expect(h.work(message, { dequeueCount: delivery })).rejects.toThrow(RetryLaterError);
@@ -84,7 +80,7 @@ describe('Graph failure classes', () => {
   it('an invalid or expired skiptoken restarts from the time cursor without loss or repeats', async () => {
     h = await startHarness({
       nowIso: NOW,
-      env: { ...onlyStreams('AUDIT', 'NONINTERACTIVESIGNINS'), MAX_WINDOWS_PER_TICK: '2', GRAPH_PAGE_SIZE: '50' },
+      env: { ...onlyStreams('audit', 'nonInteractiveSignIns'), MAX_WINDOWS_PER_TICK: '2', GRAPH_PAGE_SIZE: '50' },
       simulator: { volume: { audit: 600, nonInteractiveSignIns: 1200 }, faults: { invalidSkipToken: 0.3 } },
     });
     await h.drain(await h.plan());
@@ -98,7 +94,7 @@ describe('Graph failure classes', () => {
   it('the re-check pass writes a new revision when records were published after the lag, and keeps unchanged windows', async () => {
     h = await startHarness({
       nowIso: NOW,
-      env: { ...onlyStreams('AUDIT'), MAX_WINDOWS_PER_TICK: '6', RECHECK_ENABLED: 'true', RECHECK_AFTER_HOURS: '3' },
+      env: { ...onlyStreams('audit'), MAX_WINDOWS_PER_TICK: '6', RECHECK_ENABLED: 'true', RECHECK_AFTER_HOURS: '3' },
       simulator: { volume: { audit: 240 }, publication: { lateShare: 0.1, lateMaxMinutes: 240, republishShare: 0, splitShare: 0 } },
     });
     // Export the last few hours, where late records are still arriving.

@@ -15,16 +15,10 @@ import type { StreamRepository } from '../../src/storage/streamRepository';
 import { RetryLaterError, runExportJob } from '../../src/export/worker';
 import { parseInstant } from '../../src/time/instant';
 import { checkWindow, isClean } from '../support/exportVerifier';
-import { Harness, startHarness } from '../support/exportHarness';
+import { Harness, onlyStreams, startHarness } from '../support/exportHarness';
 
 const NOW = '2026-11-28T12:00:00Z';
-const ONLY_AUDIT = {
-  STREAM_INTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_NONINTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_SERVICEPRINCIPALSIGNINS_ENABLED: 'false',
-  STREAM_MANAGEDIDENTITYSIGNINS_ENABLED: 'false',
-  STREAM_PROVISIONING_ENABLED: 'false',
-};
+const ONLY_AUDIT = onlyStreams('audit');
 
 function recordingLogger(lines: string[]): Logger {
   return { info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };

@@ -10,16 +10,10 @@ import { silentLogger } from '../../src/export/logger';
 import { JobConcurrencyError } from '../../src/storage/jobRepository';
 import { parseInstant } from '../../src/time/instant';
 import { auditFixture, auditRecord } from '../support/fixtureRecords';
-import { Harness, startHarness } from '../support/exportHarness';
+import { Harness, onlyStreams, startHarness } from '../support/exportHarness';
 
 const NOW = '2026-11-28T12:00:00Z';
-const ONLY_AUDIT = {
-  STREAM_INTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_NONINTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_SERVICEPRINCIPALSIGNINS_ENABLED: 'false',
-  STREAM_MANAGEDIDENTITYSIGNINS_ENABLED: 'false',
-  STREAM_PROVISIONING_ENABLED: 'false',
-};
+const ONLY_AUDIT = onlyStreams('audit');
 
 describe('the lease holds to the end', () => {
   let h: Harness;

@@ -9,16 +9,11 @@ import type { Logger } from '../../src/export/logger';
 import { recordLoss } from '../../src/export/retention';
 import { parseInstant } from '../../src/time/instant';
 import { auditFixture, auditRecord } from '../support/fixtureRecords';
-import { Harness, startHarness } from '../support/exportHarness';
+import { Harness, onlyStreams, startHarness } from '../support/exportHarness';
 
 const NOW = '2026-11-28T12:00:00Z';
 const ONLY_AUDIT = {
-  STREAM_AUDIT_ENABLED: 'true',
-  STREAM_INTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_NONINTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_SERVICEPRINCIPALSIGNINS_ENABLED: 'false',
-  STREAM_MANAGEDIDENTITYSIGNINS_ENABLED: 'false',
-  STREAM_PROVISIONING_ENABLED: 'false',
+  ...onlyStreams('audit'),
   // Planning stops at the back-fill start, so only the jobs the tests insert are old.
   BACKFILL_DAYS: '0',
   // The re-check pass would read the failed windows again (revisions.test.ts); here they stay as they are.

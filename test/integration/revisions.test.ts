@@ -12,16 +12,11 @@ import type { Manifest } from '../../src/export/manifest';
 import { newScheduledJob } from '../../src/export/planner';
 import { parseInstant } from '../../src/time/instant';
 import { checkWindow, isClean } from '../support/exportVerifier';
-import { Harness, startHarness } from '../support/exportHarness';
+import { Harness, onlyStreams, startHarness } from '../support/exportHarness';
 
 const NOW = '2026-11-28T12:00:00Z';
 const ONLY_AUDIT = {
-  STREAM_AUDIT_ENABLED: 'true',
-  STREAM_INTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_NONINTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_SERVICEPRINCIPALSIGNINS_ENABLED: 'false',
-  STREAM_MANAGEDIDENTITYSIGNINS_ENABLED: 'false',
-  STREAM_PROVISIONING_ENABLED: 'false',
+  ...onlyStreams('audit'),
   MAX_WINDOWS_PER_TICK: '1',
 };
 

@@ -13,19 +13,12 @@ import { GraphBudgetError } from '../../src/graph/budget';
 import { parseInstant } from '../../src/time/instant';
 import { auditFixture, auditRecord, AuditRecord, burst } from '../support/fixtureRecords';
 import { checkWindow, problemsOf } from '../support/exportVerifier';
-import { Harness, startHarness } from '../support/exportHarness';
+import { Harness, onlyStreams, startHarness } from '../support/exportHarness';
 
 const NOW = '2026-11-28T12:00:00Z';
 const START = '2026-11-27T10:00:00Z';
 const END = '2026-11-27T11:00:00Z';
-const ONLY_AUDIT = {
-  STREAM_AUDIT_ENABLED: 'true',
-  STREAM_INTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_NONINTERACTIVESIGNINS_ENABLED: 'false',
-  STREAM_SERVICEPRINCIPALSIGNINS_ENABLED: 'false',
-  STREAM_MANAGEDIDENTITYSIGNINS_ENABLED: 'false',
-  STREAM_PROVISIONING_ENABLED: 'false',
-};
+const ONLY_AUDIT = onlyStreams('audit');
 /** Far more invocations than any of these windows needs: reaching it means the job stopped making progress. */
 const MAX_INVOCATIONS = 60;
 

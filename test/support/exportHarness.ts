@@ -13,7 +13,13 @@ import { runExportJob, WorkerResult } from '../../src/export/worker';
 import type { FaultPoint } from '../../src/export/exportSession';
 import { createGraphClient } from '../../src/graph/graphClient';
 import { createStorageClients } from '../../src/storage/clients';
+import { STREAM_IDS, type StreamId } from '../../src/streams/catalog';
 import { azuriteConnectionString, uniqueName } from './azurite';
+
+/** Settings that leave only these streams enabled (every other `STREAM_<ID>_ENABLED` false). */
+export function onlyStreams(...streams: StreamId[]): Record<string, string> {
+  return Object.fromEntries(STREAM_IDS.map((s) => [`STREAM_${s.toUpperCase()}_ENABLED`, String(streams.includes(s))]));
+}
 
 export interface Harness {
   sim: SimulatorHandle;
