@@ -210,7 +210,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const timeBudgetSeconds = read(env, 'WORKER_TIME_BUDGET_SECONDS', intSetting(10, 7200), '1200');
   const leaseSeconds = read(env, 'JOB_LEASE_SECONDS', intSetting(30, 7200), '600');
   // host.json functionTimeout is 30 min: 27 min leaves three for the last page, the checkpoint and the host's clean-up.
-  const hardLimitSeconds = read(env, 'WORKER_HARD_LIMIT_SECONDS', intSetting(12, 7200), String(Math.max(1620, Math.ceil(timeBudgetSeconds * 1.2))));
+  const hardLimitSeconds = read(env, 'WORKER_HARD_LIMIT_SECONDS', intSetting(12, 7200), String(Math.min(7200, Math.max(1620, Math.ceil(timeBudgetSeconds * 1.2)))));
   if (hardLimitSeconds < timeBudgetSeconds) {
     throw new ConfigError('WORKER_HARD_LIMIT_SECONDS', `is ${hardLimitSeconds} but must be at least WORKER_TIME_BUDGET_SECONDS (${timeBudgetSeconds})`);
   }
