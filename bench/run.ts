@@ -11,7 +11,7 @@ import { startBenchAzurite } from './environment';
 import { gcAvailable, MemoryPeaks } from './memorySampler';
 import { runCpuCost } from './workloads/cpuCost';
 import { runOneWindow } from './workloads/constantMemory';
-import { buildDist } from './exporterProcess';
+import { buildDist, nodeWorkerArguments } from './exporterProcess';
 import { PipeFillRun, runPipeFill } from './workloads/pipeFill';
 import { runScaleOut, ScaleOutRun } from '../dev/instances';
 
@@ -158,7 +158,7 @@ async function memoryRow(azurite: AzuriteInstance, records: number): Promise<str
     `heap ${memoryRatio(large.memory.heapDelta, small.memory.heapDelta)}, retained ${memoryRatio(large.memory.retainedDelta, small.memory.retainedDelta)}, ` +
       `rss peak ${fixed(large.memory.maxRss / small.memory.maxRss)}`,
     `rss peak ${mb(large.memory.maxRss)} (${large.records}), ${mb(small.memory.maxRss)} (${small.records}): the exporter process alone ` +
-      `(compiled app; ${mb(small.memory.rssAtStart)} loaded and ready before the first job)`,
+      `(compiled app, node ${nodeWorkerArguments().join(' ') || '(V8 defaults)'}; ${mb(small.memory.rssAtStart)} loaded and ready before the first job)`,
   ];
 }
 
