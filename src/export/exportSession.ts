@@ -64,6 +64,8 @@ const SAME_LINK_RETRIES = 2;
 const CHECKPOINT_INTERVAL_MS = 60_000;
 /** Records of one instant held in memory before they are written as a split group. */
 const MAX_OPEN_GROUP = 10_000;
+/** A record held back by a split (see JobCheckpoint.heldRecords) larger than this is written instead: the row stays small. */
+const MAX_HELD_BYTES = 64 * 1024;
 
 export class ExportSession {
   private readonly stream;
@@ -140,8 +142,10 @@ export class ExportSession {
     let link = this.checkpoint.resumeLink;
     for (;;) {
       const cursor = this.checkpoint.cursor ? parseInstant(this.checkpoint.cursor) : undefined;
+      // Records a split held back go with the link they were read before (a re-read from the cursor meets them again).
+      const held = link ? this.checkpoint.heldRecords : undefined;
       const sieve = new RecordSieve(
-        { start: this.start, end: this.end, cursor, idsAtCursor: new Set(this.checkpoint.idsAtCursor) },
+        { start: this.start, end: this.end, cursor, idsAtCursor: new Set(this.checkpoint.idsAtCursor), held },
         this.stream.timeProperty,
       );
       // `[start, cursor]` is closed: a cursor at the window start re-reads that one instant.
@@ -161,7 +165,7 @@ export class ExportSession {
           sieve.accept(this.matching(page.records));
           if (sieve.openGroupSize() > 0) this.noteNewRecords();
           this.deps.faultPoint?.('afterPage');
-          if (sieve.openGroupSize() >= MAX_OPEN_GROUP) sieve.splitOpenGroup();
+          if (sieve.openGroupSize() >= MAX_OPEN_GROUP) sieve.accept(sieve.splitOpenGroup({ holdLast: true }));
           this.write(sieve.takeReady());
           url = page.nextLink;
           if (!url) {
@@ -254,8 +258,8 @@ export class ExportSession {
     if (open === 0) return this.flushAndCheckpoint(sieve, { resumeLink: next });
     if (sieve.canLeaveOpenGroup(pageSize)) return this.flushAndCheckpoint(sieve);
     if (stopping || open > pageSize || sieve.openGroupContinuesCursor()) {
-      sieve.splitOpenGroup();
-      return this.flushAndCheckpoint(sieve, { resumeLink: next });
+      const held = sieve.splitOpenGroup({ holdLast: true, maxHeldBytes: MAX_HELD_BYTES });
+      return this.flushAndCheckpoint(sieve, { resumeLink: next, held });
     }
     return this.flushAndCheckpoint(sieve);
   }
@@ -288,7 +292,7 @@ export class ExportSession {
    * Stages what is buffered and records how far the window is written. `final`: paging is over, and the same write
    * moves the job to `finalizing`. `resumeLink`: where this invocation stopped reading (see JobCheckpoint).
    */
-  private async flushAndCheckpoint(sieve: RecordSieve, options: { final?: boolean; resumeLink?: string } = {}): Promise<void> {
+  private async flushAndCheckpoint(sieve: RecordSieve, options: { final?: boolean; resumeLink?: string; held?: GraphRecord[] } = {}): Promise<void> {
     this.write(sieve.takeReady());
     if (options.final) this.files.addFooters();
     await this.files.flush();
@@ -305,6 +309,7 @@ export class ExportSession {
       cursor: position.cursor !== undefined ? formatInstant(position.cursor, 7) : undefined,
       idsAtCursor: options.final ? [] : position.idsAtCursor,
       resumeLink: options.final ? undefined : options.resumeLink,
+      heldRecords: !options.final && options.resumeLink && options.held?.length ? options.held : undefined,
       files,
       footersStaged: options.final ? true : undefined,
       counts: { ...this.counts, records },

@@ -15,7 +15,7 @@
 import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
 import type { StagedFileState } from '../storage/stagedBlobFile';
-import type { TruncationCounts } from '../formats/types';
+import type { GraphRecord, TruncationCounts } from '../formats/types';
 import type { ExportFilters } from './filters';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'empty', 'failed', 'lostToRetention'] as const;
@@ -56,6 +56,12 @@ export interface JobCheckpoint {
    * (the time cursor alone would re-read the burst from its first record). Refused links fall back to the cursor.
    */
   resumeLink?: string;
+  /**
+   * With `resumeLink`: the last record read before it, not written. A split burst's last record may be followed, on
+   * the next page, by its republished version (same id and instant); held here, it meets that version in the
+   * continuation's open group and the last version is the one written (RecordSieve.splitOpenGroup).
+   */
+  heldRecords?: GraphRecord[];
   files: Record<string, StagedFileState>;
   /**
    * The files' footers are among the staged blocks (set by the checkpoint that moves to `finalizing`), so the

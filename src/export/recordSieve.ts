@@ -24,6 +24,8 @@ export interface SieveBounds {
   cursor?: Ticks;
   /** Hashes of ids already written at exactly `cursor`. */
   idsAtCursor: ReadonlySet<string>;
+  /** Records read but held back by the split that made this checkpoint (they open the first group). */
+  held?: readonly GraphRecord[];
 }
 
 export interface SieveCounts {
@@ -45,6 +47,8 @@ export const RECENT_IDS_KEPT = 100_000;
 
 export class RecordSieve {
   private pending?: { ticks: Ticks; byId: Map<string, GraphRecord> };
+  /** Id of the last record the open group took: the one a split holds back. */
+  private lastAcceptedId?: string;
   /** Ids handed out by this sieve, oldest first (a Set keeps insertion order). */
   private readonly recent = new Set<string>();
   private readonly ready: GraphRecord[] = [];
@@ -60,6 +64,7 @@ export class RecordSieve {
     private readonly timeProperty: string,
   ) {
     if (bounds.cursor !== undefined) this.lastComplete = { ticks: bounds.cursor, ids: new Set(), idHashes: bounds.idsAtCursor };
+    this.accept(bounds.held ?? []);
   }
 
   /** Feeds one page of records, in Graph's order. */
@@ -77,8 +82,24 @@ export class RecordSieve {
    * share one instant (or the burst outgrows memory). Its ids join `idsAtCursor`, so the rest of the burst is still
    * read and nothing is written twice; a repeated id that straddles the split keeps its first version.
    */
-  splitOpenGroup(): void {
-    this.closePending();
+  splitOpenGroup(options: { holdLast?: boolean; maxHeldBytes?: number } = {}): GraphRecord[] {
+    const pending = this.pending;
+    const id = this.lastAcceptedId;
+    if (!options.holdLast || !pending || id === undefined || !pending.byId.has(id)) {
+      this.closePending();
+      return [];
+    }
+    // The last record read stays out of the split: Graph serves a republished version right after its original, and
+    // it may open the next page. Held in the checkpoint, it rejoins the open group there and the last version wins.
+    const held = pending.byId.get(id) as GraphRecord;
+    if (options.maxHeldBytes !== undefined && JSON.stringify(held).length > options.maxHeldBytes) {
+      this.closePending();
+      return [];
+    }
+    pending.byId.delete(id);
+    if (pending.byId.size === 0) this.pending = undefined;
+    else this.closePending();
+    return [held];
   }
 
   /**
@@ -137,6 +158,7 @@ export class RecordSieve {
     if (this.pending && ticks === this.pending.ticks) {
       if (this.pending.byId.has(record.id)) this.counts.duplicatesDropped++;
       this.pending.byId.set(record.id, record);
+      this.lastAcceptedId = record.id;
       return;
     }
     // Served again outside its group (a later page, another instant): the version already written stays.
@@ -152,6 +174,7 @@ export class RecordSieve {
     }
     this.closePending();
     this.pending = { ticks, byId: new Map([[record.id, record]]) };
+    this.lastAcceptedId = record.id;
   }
 
   private remember(id: string): void {

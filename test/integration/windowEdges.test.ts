@@ -125,6 +125,22 @@ describe('window edges', () => {
     await expectExact(message.jobId, 13);
   });
 
+  it('a record republished inside a burst keeps its last version when the budget splits the burst between the two', async () => {
+    // 100 records at one instant in pages of 10 (2 s each) against a 10 s budget: the fifth page ends with the first
+    // version of a record, the sixth begins with its republished version, and the invocation stops in between.
+    const records = [
+      ...burst('b', '2026-11-27T10:30:00Z', 49),
+      auditRecord('republished', '2026-11-27T10:30:00Z', 'Update user'),
+      auditRecord('republished', '2026-11-27T10:30:00Z', 'Update user (republished)'),
+      ...burst('c', '2026-11-27T10:30:00Z', 49),
+    ];
+    const message = await start(records, { GRAPH_PAGE_SIZE: '10', WORKER_TIME_BUDGET_SECONDS: '10' });
+    const first = await h.work(message, { faultPoint: pageCosts2s });
+    expect(first.outcome).toBe('continued');
+    await runToEnd(first.messages[0]);
+    await expectExact(message.jobId, 99);
+  });
+
   it('a burst read by invocations that each stop right after their first periodic checkpoint still finishes', async () => {
     const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
     // Pages of 50 at 20 s each: the checkpoint due every 60 s comes after three pages, well inside the 300 s budget.

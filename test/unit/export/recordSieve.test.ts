@@ -85,6 +85,27 @@ describe('RecordSieve split groups', () => {
     expect(ids(next.takeReady())).toEqual(['d', 'e']);
   });
 
+  it('holds back the last record of a split burst so its republished version, read next, is the one written', () => {
+    const t0 = '2026-11-27T10:30:00Z';
+    const first = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    first.accept([rec('a', t0), rec('b', t0), rec('x', t0, { v: 1 })]);
+    const held = first.splitOpenGroup({ holdLast: true });
+    expect(ids(first.takeReady())).toEqual(['a', 'b']);
+    expect(held).toEqual([rec('x', t0, { v: 1 })]);
+    const pos = first.position();
+    expect(pos.idsAtCursor).not.toContain(idHash('x'));
+    // The continuation follows the link: the held record opens its group, the next page brings the new version.
+    const next = new RecordSieve({ start, end, cursor: pos.cursor, idsAtCursor: new Set(pos.idsAtCursor), held }, 'activityDateTime');
+    next.accept([rec('x', t0, { v: 2 }), rec('c', t0), rec('e', '2026-11-27T10:10:00Z')]);
+    next.finish();
+    expect(next.takeReady()).toEqual([rec('x', t0, { v: 2 }), rec('c', t0), rec('e', '2026-11-27T10:10:00Z')]);
+    // A record too large to hold is written with the split.
+    const big = new RecordSieve({ start, end, idsAtCursor: new Set() }, 'activityDateTime');
+    big.accept([rec('a', t0), rec('y', t0, { blob: 'z'.repeat(100) })]);
+    expect(big.splitOpenGroup({ holdLast: true, maxHeldBytes: 50 })).toEqual([]);
+    expect(ids(big.takeReady())).toEqual(['a', 'y']);
+  });
+
   it('leaves a small open group to the continuation only once an older instant than its cursor is complete', () => {
     const t1 = '2026-11-27T10:40:00Z';
     const t0 = '2026-11-27T10:30:00Z';
