@@ -8,6 +8,7 @@
  * `[start, cursor]` and the RecordSieve drops what was already written. The checkpoint that records the last page
  * also moves the job to `finalizing`, so no stop between paging and finalizing leaves a resume query behind.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { AppConfig } from '../config';
 import type { GraphClient } from '../graph/graphClient';
@@ -30,6 +31,7 @@ import type { ExportFileStore } from '../storage/fileStore';
 import { BlobFileStore } from '../storage/blobFileStore';
 import { Scheduler, withLeaseRenewal } from './leaseKeeper';
 import { RecordSieve } from './recordSieve';
+import { PageReadAhead } from './pageReadAhead';
 import type { GraphRecord } from '../formats/types';
 import { BlockBuffer, recordBatch } from '../formats';
 
@@ -62,6 +64,8 @@ const MAX_SKIPTOKEN_RESTARTS = 5;
 const CHECKPOINT_INTERVAL_MS = 60_000;
 /** Records of one instant held in memory before they are written as a split group. */
 const MAX_OPEN_GROUP = 10_000;
+/** Records written between two turns of the event loop (writeInSlices): tens of milliseconds of work. */
+const WRITE_SLICE_RECORDS = 200;
 
 export class ExportSession {
   private readonly stream;
@@ -83,6 +87,8 @@ export class ExportSession {
   private progressed = false;
   private lastCheckpointAt: number;
   private readonly invocationStartedAt: number;
+  /** The next page, asked for while the current one is written (pageReadAhead.ts). */
+  private readonly readAhead: PageReadAhead;
 
   constructor(
     private readonly job: ExportJob,
@@ -119,12 +125,18 @@ export class ExportSession {
     );
     this.invocationStartedAt = deps.now().getTime();
     this.lastCheckpointAt = this.invocationStartedAt;
+    this.readAhead = new PageReadAhead(deps.graph);
   }
 
   async run(): Promise<SessionOutcome> {
     await this.compare?.load(this.store);
     if (this.checkpoint.phase === 'paging') {
-      const finished = await this.page();
+      let finished: boolean;
+      try {
+        finished = await this.page();
+      } finally {
+        this.readAhead.drop();
+      }
       if (!finished) return { kind: 'yield' };
     }
     if (this.job.mode === 'recheck' && this.compare?.same(this.checkpoint.counts.records, this.checkpoint.idDigest)) return { kind: 'unchanged' };
@@ -155,14 +167,16 @@ export class ExportSession {
           await this.renewIfDue();
           const pageUrl: string = url;
           // One page with its retries and Retry-After waits may outlast the lease: it is renewed while the call runs.
-          const page = await withLeaseRenewal((signal) => this.deps.graph.getPage(pageUrl, signal), this.deps.renewLease, this.leaseRenewalMs(), this.deps.schedule);
+          const page = await withLeaseRenewal((signal) => this.readAhead.get(pageUrl, signal), this.deps.renewLease, this.leaseRenewalMs(), this.deps.schedule);
+          // The next page is asked for now, while this one is written; unless the time budget will stop before it.
+          if (page.nextLink && !this.budgetSpent()) this.readAhead.start(page.nextLink);
           this.counts.pages++;
           this.counts.requests += page.attempts;
           this.counts.throttled += page.throttled;
           sieve.accept(this.matching(page.records));
           this.deps.faultPoint?.('afterPage');
           if (sieve.openGroupSize() >= MAX_OPEN_GROUP) sieve.splitOpenGroup();
-          this.write(sieve.takeReady());
+          await this.writeInSlices(sieve.takeReady());
           url = page.nextLink;
           if (!url) {
             sieve.finish();
@@ -231,6 +245,18 @@ export class ExportSession {
     const kept = records.filter((record) => this.filter?.matches(record));
     if (kept.length < records.length) this.counts.filteredOut = (this.counts.filteredOut ?? 0) + records.length - kept.length;
     return kept;
+  }
+
+  /**
+   * Writes a page's records a slice at a time, letting the event loop run in between: a whole page of beta sign-ins
+   * is hundreds of milliseconds of encoding and hashing, during which another job's (or this job's next page's)
+   * grant would otherwise come due unseen, and the request would leave late (the budget then gives up the grant).
+   */
+  private async writeInSlices(records: GraphRecord[]): Promise<void> {
+    for (let from = 0; from < records.length; from += WRITE_SLICE_RECORDS) {
+      if (from > 0) await yieldToEventLoop();
+      this.write(records.slice(from, from + WRITE_SLICE_RECORDS));
+    }
   }
 
   private write(records: GraphRecord[]): void {
