@@ -68,15 +68,14 @@ function startPass(job: ExportJob, mode: 'recheck' | 'rerun', now: Date): Export
 
 /**
  * The planner's re-check of a window: a written one is read again as a candidate next revision; a failed one without
- * files is simply exported again (its checkpoint kept).
+ * files is exported again from the window's end, as a re-run would (under the next revision's names if the failed
+ * pass may have committed files). Its checkpoint is not resumed: the failed pass read the window's newest part before
+ * Entra published what arrived late there, and a resume would read only what lies behind the checkpoint's cursor.
  */
 export function startRecheck(job: ExportJob, now: Date): ExportJob {
   if (!isTerminal(job.status) || job.status === 'lostToRetention') throw new Error(`Job ${job.jobId} is ${job.status}; it cannot be re-checked`);
   const counted = { rechecks: (job.rechecks ?? (job.rechecked ? 1 : 0)) + 1, rechecked: true };
-  // A checkpoint whose files the exports container refused to write again (ExportImmutable) is not resumed: the
-  // window is read again under the next revision's names, as a re-run would.
-  if (!job.result && job.lastError?.code === 'ExportImmutable') return { ...rerun(job, now), ...counted };
-  if (!job.result) return { ...requeue(job, now), ...counted, mode: 'export', retryAt: undefined };
+  if (!job.result) return { ...rerun(job, now), ...counted };
   return { ...startPass(job, 'recheck', now), ...counted };
 }
 

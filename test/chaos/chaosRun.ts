@@ -8,8 +8,9 @@
  *
  * Time is simulated: the planner runs every 15 minutes of the clock, each Graph page moves the clock on by
  * `pageClockMs`, and the simulator's waits (throttle window, Retry-After) are divided by 1000. The run goes on
- * until every window's horizon (end + lag + settle time, covering the re-check pass) has passed, no job is active and
- * no failed job awaits its automatic retry. Poisoned messages go to the product's poison handler, as on the host.
+ * until every window's horizon (end + lag + settle time, covering the re-check pass) has passed, no job is active, no
+ * failed job awaits its automatic retry and no window awaits a re-check that is due (a window whose first export ended
+ * after its re-check time is re-checked at the next planner run, as on the host). Poisoned messages go to the product's poison handler, as on the host.
  */
 import { QueueServiceClient } from '@azure/storage-queue';
 import { startSimulator, type SimulatorHandle } from '../../dev/graph-simulator';
@@ -19,6 +20,7 @@ import { loadConfig, type AppConfig } from '../../src/config';
 import type { FaultPoint } from '../../src/export/exportSession';
 import { silentLogger } from '../../src/export/logger';
 import { planExports } from '../../src/export/planner';
+import { dueRecheckRanges } from '../../src/export/rechecks';
 import { recordPoisonedMessage } from '../../src/export/poisonedMessage';
 import { createGraphClient } from '../../src/graph/graphClient';
 import { createStorageClients } from '../../src/storage/clients';
@@ -205,7 +207,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         notePlannerError(text.includes('Injected fault at ') ? 'injected' : text.slice(0, 120), text);
       }
       await queue.drain(() => clock.now >= tick + TICK_MS);
-      if (tick >= lastTick && !(await hasPendingWork(base))) break;
+      if (tick >= lastTick && !(await hasPendingWork(base, config, now()))) break;
       // Six more hours let the sweeps recover jobs stranded late in the run and the planner retry failed ones (15 min,
       // doubling); what is still active or awaiting a retry then is reported.
       if (tick > lastTick + 24 * TICK_MS) break;
@@ -226,6 +228,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     settleHours,
     lagMinutes: (stream) => lags[stream],
     streams: STREAM_IDS.filter((s) => config.streams[s].enabled),
+    rechecksNeverRun: await dueRechecks(base, config, now()),
+  });
+  // A job that never finished says how its last invocations ended.
+  verification.unfinishedJobs = verification.unfinishedJobs.map((line) => {
+    const outcomes = worker.lastOutcomes(line.slice(0, line.indexOf(':')));
+    return outcomes.length ? `${line}\n    last invocations: ${outcomes.join(' | ')}` : line;
   });
   const graphReport = faultReport(sim.stats());
   await sim.close();
@@ -362,11 +370,30 @@ async function spanPlanned(runtime: Runtime, config: AppConfig, endOfData: numbe
   return true;
 }
 
-/** A job queued or running, or failed with an automatic retry still to come: the run is not over. */
-async function hasPendingWork(runtime: Runtime): Promise<boolean> {
+/**
+ * A job queued or running, failed with an automatic retry still to come, or finished with a re-check due that has not
+ * run (its first export ended after the re-check time, or the planner's re-check step failed): the product's next timer
+ * run plans it, so the run is not over.
+ */
+export async function hasPendingWork(runtime: Runtime, config: AppConfig, now: Date): Promise<boolean> {
   for await (const _job of runtime.jobs.listActive()) return true;
   for await (const _job of runtime.jobs.listDueRetries('9999-12-31T23:59:59Z')) return true;
-  return false;
+  return (await dueRechecks(runtime, config, now, 1)).length > 0;
+}
+
+/** Windows whose re-check is due at `now` and has not been planned: `jobId:status: …` (at most `limit`). */
+export async function dueRechecks(runtime: Runtime, config: AppConfig, now: Date, limit = Infinity): Promise<string[]> {
+  const due: string[] = [];
+  for (const stream of STREAM_IDS) {
+    if (!config.streams[stream].enabled) continue;
+    for (const { from, to, again } of dueRecheckRanges(config, now)) {
+      for await (const job of runtime.jobs.listRecheckCandidates(stream, from, to, again)) {
+        due.push(`${job.jobId}:${job.status}: ${again ? 'second ' : ''}re-check due (window ended ${job.windowEnd}, export finished ${job.finishedAt ?? '?'}), never ran`);
+        if (due.length >= limit) return due;
+      }
+    }
+  }
+  return due;
 }
 
 /** Deterministic PRNG (mulberry32) seeded from a string. */

@@ -3,8 +3,9 @@
  * back and each file it lists downloaded and hashed, every job's state checked.
  *
  * What a window must hold: every record whose time is in the window and that Graph served by the window's
- * *horizon*, the window end plus `settleHours` (the re-check delay: the product's last look at a window), each
- * once, in its last version. Records published after their window's lag are counted apart as late records, and
+ * *horizon*, the window end plus `settleHours` (the re-check delay: the product's last look at a window starts after
+ * it, at the first planner run after both the delay and the window's first export have passed; the run goes on until
+ * every due re-check has run, and one that never ran is reported as unfinished), each once, in its last version. Records published after their window's lag are counted apart as late records, and
  * those of them missing from the files as late losses. Records first published after the horizon are not
  * expected (no exporter can see them in time) and are reported; if the product exported them anyway they are
  * not extra.
@@ -45,7 +46,8 @@ export interface Verification {
   countMismatches: string[];
   /**
    * Jobs not settled when the run ended, queued, running, or failed with an automatic retry still due:
-   * `jobId:status:lastErrorCode: message (checkpoint, invocations)`.
+   * `jobId:status:lastErrorCode: message (checkpoint, invocations)`; and finished windows whose re-check was due but
+   * never ran (`jobId:status: re-check due …`).
    */
   unfinishedJobs: string[];
   /** Windows whose job ended without an export (failed, lost to retention, …): `jobId:status:code: message`. */
@@ -81,6 +83,8 @@ export interface VerifyOptions {
   lagMinutes: (stream: StreamId) => number;
   /** The streams the run exported (default: all six). */
   streams?: readonly StreamId[];
+  /** Windows whose re-check was due when the run ended but never ran (reported as unfinished). */
+  rechecksNeverRun?: readonly string[];
 }
 
 /** Exactly once, every window finished and exported, every file as its manifest says. */
@@ -98,6 +102,7 @@ export async function verifyExport(runtime: Runtime, sim: SimulatorHandle, optio
     streams: [], manifestsVerified: 0, filesVerified: 0, hashMismatches: [], countMismatches: [], unfinishedJobs: [], lostWindows: [], gaps: [], samples: [], busiestJob: '',
     passes: { rechecks: 0, lateRecordsFound: 0, revisedWindows: 0, keptRevisions: 0, autoRetries: 0, retriedJobs: 0 },
   };
+  result.unfinishedJobs.push(...(options.rechecksNeverRun ?? []));
   const busiest = [...jobs].sort((a, b) => b.invocations - a.invocations)[0];
   if (busiest) result.busiestJob = `${busiest.jobId}: ${busiest.invocations} invocations, ${busiest.continuations} continuations, status ${busiest.status}`;
   for (const job of jobs) {

@@ -11,7 +11,7 @@ import { claim, complete, emptyCounts, fail, type ExportJob, type JobMessage } f
 import type { Manifest } from '../../src/export/manifest';
 import { newScheduledJob } from '../../src/export/planner';
 import { parseInstant } from '../../src/time/instant';
-import { checkWindow, isClean } from '../support/exportVerifier';
+import { checkWindow, isClean, problemsOf } from '../support/exportVerifier';
 import { Harness, onlyStreams, startHarness } from '../support/exportHarness';
 
 const NOW = '2026-11-28T12:00:00Z';
@@ -146,6 +146,43 @@ describe('revisions', () => {
     expect(await h.runtime.jobs.get(first.jobId)).toMatchObject({ status: 'succeeded', revision: 2, rechecks: 2, lastRecheckFound: 0, lateRecordsFound: 1 });
     h.clock.now += 24 * 3600_000;
     expect((await h.plan()).filter((m) => m.jobId === first.jobId)).toEqual([]);
+  });
+
+  it('a failed window is re-checked from its end, not from where its export failed: records Entra published late behind that point are exported', async () => {
+    // 20% of audit records published up to 4 h late; the re-check 4 h after a window ends.
+    h = await startHarness({
+      nowIso: '2026-11-28T11:30:00Z',
+      env: { ...ONLY_AUDIT, RECHECK_AFTER_HOURS: '4', GRAPH_PAGE_SIZE: '20', WORKER_TIME_BUDGET_SECONDS: '10' },
+      simulator: { volume: { audit: 240 }, publication: { lateShare: 0.2, lateMaxMinutes: 240, republishShare: 0, splitShare: 0 } },
+    });
+    const window = { start: '2026-11-28T10:00:00Z', end: '2026-11-28T11:00:00Z' };
+    const created = newScheduledJob(h.config, 'audit', parseInstant(window.start), parseInstant(window.end), new Date(h.clock.now));
+    await h.runtime.jobs.insertIfAbsent(created);
+    // The first export reads the window's newest pages (each page costs 2 s of a 10 s budget), then Graph refuses it
+    // for good (GraphError: no automatic retry; its checkpoint stays).
+    const firstRead = h.clock.now;
+    const stopped = await h.work({ jobId: created.jobId, continuation: 0 }, { faultPoint: (p) => void (p === 'afterPage' && (h.clock.now += 2000)) });
+    expect(stopped.outcome).toBe('continued');
+    const partial = (await h.runtime.jobs.get(created.jobId))!;
+    const cursor = partial.checkpoint!.cursor!;
+    await h.runtime.jobs.update(fail(partial, { code: 'GraphError', message: 'Graph refused the request', at: new Date(h.clock.now).toISOString() }, new Date(h.clock.now)));
+
+    // By the re-check time, Entra has published records between that cursor and the window end: behind the position
+    // the failed export had read.
+    h.clock.now = Date.parse('2026-11-28T15:30:00Z');
+    const newer = { stream: 'audit' as const, start: Date.parse(cursor) + 1, end: window.end };
+    const seenFirst = new Set(h.sim.groundTruthIds({ ...newer, asOf: firstRead }));
+    const behind = h.sim.groundTruthIds({ ...newer, asOf: Date.parse('2026-11-28T15:00:00Z') }).filter((id) => !seenFirst.has(id));
+    expect(behind.length).toBeGreaterThan(0);
+
+    const rechecks = (await h.plan()).filter((m) => m.jobId === created.jobId);
+    expect(rechecks).toHaveLength(1);
+    expect(await h.runtime.jobs.get(created.jobId)).toMatchObject({ status: 'queued', mode: 'export', rechecks: 1 });
+    await h.drain(rechecks);
+    const done = (await h.runtime.jobs.get(created.jobId))!;
+    expect(done).toMatchObject({ status: 'succeeded', rechecked: true });
+    const check = await checkWindow(done, h.runtime.container, h.sim, h.clock.now);
+    expect(problemsOf(check)).toEqual({ jobId: created.jobId });
   });
 
   it('a re-check that reads the same records writes nothing; a failed window is read again by it', async () => {

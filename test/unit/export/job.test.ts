@@ -67,8 +67,10 @@ describe('job transitions', () => {
     // One that failed while paging has committed nothing: same revision, checkpoint dropped.
     const paging = fail({ ...claim(base, 'i', now, 60), checkpoint: { ...finalizing, phase: 'paging' } }, error, now);
     expect(rerun(paging, now)).toMatchObject({ revision: 1, checkpoint: undefined });
-    // The re-check of a failed first export resumes its checkpoint, unless storage refused to write its names again.
-    expect(startRecheck(failed, now)).toMatchObject({ revision: 1, checkpoint: finalizing });
+    // The re-check of a failed first export reads the window again from its end, as a re-run: late records may have
+    // arrived where the failed pass had already read.
+    expect(startRecheck(failed, now)).toMatchObject({ status: 'queued', mode: 'export', revision: 2, checkpoint: undefined, rechecks: 1 });
+    expect(startRecheck(paging, now)).toMatchObject({ revision: 1, checkpoint: undefined, rechecks: 1 });
     const refused = fail({ ...claim(base, 'i', now, 60), checkpoint: finalizing }, { ...error, code: 'ExportImmutable' }, now);
     expect(startRecheck(refused, now)).toMatchObject({ revision: 2, checkpoint: undefined, rechecks: 1 });
     // A failed re-run pass (revision 2) that reached finalizing: the next pass takes 3.
