@@ -64,7 +64,7 @@ function sampler() {
   };
 }
 
-async function drain(messages, now) {
+async function drain(messages, now, concurrency) {
   const { buildRuntime } = require(join(dist, 'app', 'runtime.js'));
   const { loadConfig } = require(join(dist, 'config.js'));
   const { runExportJob } = require(join(dist, 'export', 'worker.js'));
@@ -82,19 +82,23 @@ async function drain(messages, now) {
   let records = 0;
   let invocation = 0;
   const started = performance.now();
-  for (let message = queue.shift(); message; message = queue.shift()) {
-    const result = await runExportJob({ message, invocationId: `memory-${++invocation}`, dequeueCount: 1, maxDequeueCount: 5 }, { ...runtime, log: silent });
-    if (!['succeeded', 'empty', 'continued'].includes(result.outcome)) {
-      throw new Error(`Job ${message.jobId} ended ${result.outcome}: ${JSON.stringify('job' in result ? result.job.lastError : result.reason)}`);
+  // `concurrency` jobs at once, as the host runs up to batchSize + newBatchThreshold queue messages per instance.
+  const lane = async () => {
+    for (let message = queue.shift(); message; message = queue.shift()) {
+      const result = await runExportJob({ message, invocationId: `memory-${++invocation}`, dequeueCount: 1, maxDequeueCount: 5 }, { ...runtime, log: silent });
+      if (!['succeeded', 'empty', 'continued'].includes(result.outcome)) {
+        throw new Error(`Job ${message.jobId} ended ${result.outcome}: ${JSON.stringify('job' in result ? result.job.lastError : result.reason)}`);
+      }
+      if (result.outcome === 'succeeded') records += result.job.result?.counts.records ?? 0;
+      queue.push(...result.messages);
     }
-    if (result.outcome === 'succeeded') records += result.job.result?.counts.records ?? 0;
-    queue.push(...result.messages);
-  }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
   return { records, seconds: (performance.now() - started) / 1000, memory: memory.stop() };
 }
 
 process.once('message', (message) => {
-  drain(message.messages, message.now).then(
+  drain(message.messages, message.now, message.concurrency ?? 1).then(
     (report) => process.send({ type: 'done', report }, () => process.exit(0)),
     (error) => process.send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),
   );

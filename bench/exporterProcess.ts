@@ -4,6 +4,7 @@
  * that the memory measured is the function app's: Node, the compiled app with its Azure SDKs, and the export.
  */
 import { spawnSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobMessage } from '../src/export/job';
 
@@ -30,15 +31,27 @@ export interface ExporterRun {
 
 type ChildMessage = { type: 'ready' } | { type: 'done'; report: ExporterRun } | { type: 'error'; message: string };
 
+/**
+ * The Node.js arguments the deployment gives the worker process (infra/app/nodeWorker.json, deployed as the app setting
+ * `languageWorkers__node__arguments`): V8's heap limits. The exporter process runs with the same, so the memory
+ * measured is the deployment's.
+ */
+export function nodeWorkerArguments(): string[] {
+  const file = join(__dirname, '..', 'infra', 'app', 'nodeWorker.json');
+  // BENCH_NODE_ARGUMENTS tries other limits without editing the deployment ('' for V8's defaults).
+  const args = process.env.BENCH_NODE_ARGUMENTS ?? (JSON.parse(readFileSync(file, 'utf8')) as { arguments: string }).arguments;
+  return args.split(' ').filter(Boolean);
+}
+
 /** Compiles src/ into dist/ (`npm run build`), so the exporter process runs the sources as they are. */
 export function buildDist(): void {
   const result = spawnSync('npm', ['run', 'build'], { cwd: join(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
   if (result.status !== 0) throw new Error('npm run build failed: the exporter process runs the compiled app');
 }
 
-export function runInExporterProcess(settings: Record<string, string>, messages: JobMessage[], now: string): Promise<ExporterRun> {
+export function runInExporterProcess(settings: Record<string, string>, messages: JobMessage[], now: string, concurrency = 1): Promise<ExporterRun> {
   const child = fork(join(__dirname, 'exporterProcess.cjs'), [], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...nodeWorkerArguments()],
     env: { ...process.env, ...settings },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -47,7 +60,7 @@ export function runInExporterProcess(settings: Record<string, string>, messages:
   child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
   return new Promise<ExporterRun>((resolve, reject) => {
     child.on('message', (message: ChildMessage) => {
-      if (message.type === 'ready') child.send({ messages, now });
+      if (message.type === 'ready') child.send({ messages, now, concurrency });
       else if (message.type === 'done') resolve(message.report);
       else reject(new Error(`The exporter process failed: ${message.message}`));
     });

@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick] [--time-scale N] [--only pipe,scale,cpu,memory,margin,memory-1m]`: every workload next to
+ * `npm run bench [-- --quick] [--time-scale N] [--only pipe,scale,cpu,memory,margin,memory-1m,memory-6]`: every workload next to
  * its baseline in one run, printed as a table of ratios and peak memory. `margin` (the arrival-margin experiment) and
- * `memory-1m` (one window of a million records, several minutes) run only when named. Absolute times on a shared machine are noise; the ratios are the result.
+ * `memory-1m` (one window of a million records, several minutes) and `memory-6` (six windows of 100,000 records at once) run only when named. Absolute times on a shared machine are noise; the ratios are the result.
  * See docs/performance.md for what each ratio means and the figures measured.
  */
 import { ARRIVAL_MARGIN } from '../src/graph/budget';
@@ -10,15 +10,15 @@ import type { AzuriteInstance } from '../dev/azurite';
 import { startBenchAzurite } from './environment';
 import { gcAvailable, MemoryPeaks } from './memorySampler';
 import { runCpuCost } from './workloads/cpuCost';
-import { runOneWindow } from './workloads/constantMemory';
-import { buildDist } from './exporterProcess';
+import { runConcurrentWindows, runOneWindow } from './workloads/constantMemory';
+import { buildDist, nodeWorkerArguments } from './exporterProcess';
 import { PipeFillRun, runPipeFill } from './workloads/pipeFill';
 import { runScaleOut, ScaleOutRun } from '../dev/instances';
 
-type WorkloadId = 'pipe' | 'margin' | 'scale' | 'cpu' | 'memory' | 'memory-1m';
+type WorkloadId = 'pipe' | 'margin' | 'scale' | 'cpu' | 'memory' | 'memory-1m' | 'memory-6';
 
 /** Workloads a plain `npm run bench` leaves out. */
-const ONLY_WHEN_NAMED: readonly WorkloadId[] = ['margin', 'memory-1m'];
+const ONLY_WHEN_NAMED: readonly WorkloadId[] = ['margin', 'memory-1m', 'memory-6'];
 
 interface Plan {
   quick: boolean;
@@ -158,7 +158,26 @@ async function memoryRow(azurite: AzuriteInstance, records: number): Promise<str
     `heap ${memoryRatio(large.memory.heapDelta, small.memory.heapDelta)}, retained ${memoryRatio(large.memory.retainedDelta, small.memory.retainedDelta)}, ` +
       `rss peak ${fixed(large.memory.maxRss / small.memory.maxRss)}`,
     `rss peak ${mb(large.memory.maxRss)} (${large.records}), ${mb(small.memory.maxRss)} (${small.records}): the exporter process alone ` +
-      `(compiled app; ${mb(small.memory.rssAtStart)} loaded and ready before the first job)`,
+      `(compiled app, node ${nodeWorkerArguments().join(' ') || '(V8 defaults)'}; ${mb(small.memory.rssAtStart)} loaded and ready before the first job)`,
+  ];
+}
+
+/** Six large windows at once in one exporter process: the host's concurrency per instance under the heap limits. */
+async function concurrentMemoryRow(azurite: AzuriteInstance, records: number, jobs: number): Promise<string[]> {
+  progress('memory: compiling the app (npm run build) for the exporter process');
+  buildDist();
+  progress(`memory, ${jobs} windows of ${records} records at once in one exporter process`);
+  const run = await runConcurrentWindows(azurite, records, jobs);
+  const limit = nodeWorkerArguments()
+    .map((a) => /^--max-old-space-size=(\d+)$/.exec(a))
+    .find(Boolean);
+  const oldSpaceMB = limit ? Number(limit[1]) : undefined;
+  return [
+    `memory: ${jobs} jobs at once, ${run.records} records`,
+    `${memoryCell(run.memory)}, ${fixed(run.seconds, 1)} s`,
+    'none (whether the heap limits hold the host\'s concurrency)',
+    oldSpaceMB ? `${fixed(run.memory.heapDelta / (oldSpaceMB * MB))} of the old-space limit (heap +${mb(run.memory.heapDelta)} of ${oldSpaceMB} MB)` : 'no old-space limit',
+    `rss peak ${mb(run.memory.maxRss)}: the exporter process alone (compiled app, node ${nodeWorkerArguments().join(' ') || '(V8 defaults)'})`,
   ];
 }
 
@@ -173,6 +192,7 @@ async function main(): Promise<void> {
     if (wanted(plan, 'cpu')) rows.push(await cpuRow(azurite, plan));
     if (wanted(plan, 'memory')) rows.push(await memoryRow(azurite, plan.memoryRecords));
     if (wanted(plan, 'memory-1m')) rows.push(await memoryRow(azurite, plan.quick ? plan.memoryRecords : 100_000));
+    if (wanted(plan, 'memory-6')) rows.push(await concurrentMemoryRow(azurite, plan.quick ? plan.memoryRecords : 100_000, 6));
     process.stdout.write(`\n${table(rows)}\n\nnode ${process.version}, ${cpus().length} cores, ${gcAvailable() ? 'gc exposed' : 'no gc'}\n`);
   } finally {
     await azurite.stop();

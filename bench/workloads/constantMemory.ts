@@ -29,3 +29,23 @@ export async function runOneWindow(azurite: AzuriteInstance, records: number, wi
     await env.close();
   }
 }
+
+/**
+ * `jobs` windows of `records` each, exported at once by one exporter process (as the host runs up to batchSize +
+ * newBatchThreshold queue messages per instance): whether the worker's heap limits hold that many large jobs.
+ */
+export async function runConcurrentWindows(azurite: AzuriteInstance, records: number, jobs: number): Promise<MemoryRun> {
+  const env = await startBenchEnv({
+    azurite,
+    recordsPerWindow: records,
+    windows: jobs,
+    windowMinutes: 144,
+    separateSimulator: true,
+    env: { GRAPH_RATE_LIMIT_REQUESTS: '1000', GRAPH_RATE_LIMIT_WINDOW_SECONDS: '1', GRAPH_BUDGET: 'process' },
+  });
+  try {
+    return await runInExporterProcess(env.settings, env.messages, BENCH_NOW_ISO, jobs);
+  } finally {
+    await env.close();
+  }
+}

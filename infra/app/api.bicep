@@ -121,6 +121,9 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   }
 }
 
+// The Node.js worker's command-line arguments, kept in one file that the benchmark reads too (docs/performance.md).
+var nodeWorker = loadJsonContent('nodeWorker.json')
+
 resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
@@ -175,6 +178,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         // The tenant whose logs are exported: named in every diagnostic-settings record (EXPORT_FORMATS diag).
         { name: 'AZURE_TENANT_ID', value: tenant().tenantId }
+        // V8 heap limits for the Node.js worker (nodeWorker.json; the memory benchmark runs the exporter with the same).
+        { name: 'languageWorkers__node__arguments', value: nodeWorker.arguments }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
         { name: 'GRAPH_AUTH_MODE', value: 'managedIdentity' }

@@ -8,7 +8,7 @@ import { Unresolved } from './support/armExpression';
 import { AppSetting, compileDeployment, functionAppSettings } from './support/armTemplate';
 
 /** Settings the platform reads, not src/config.ts. */
-const HOST_SETTING = /^(APPLICATIONINSIGHTS_[A-Z_]+|AzureWebJobsStorage__[A-Za-z]+|AZURE_CLIENT_ID|WEBSITE_[A-Z_]+)$/;
+const HOST_SETTING = /^(APPLICATIONINSIGHTS_[A-Z_]+|AzureWebJobsStorage__[A-Za-z]+|AZURE_CLIENT_ID|WEBSITE_[A-Z_]+|languageWorkers__node__arguments)$/;
 
 /** App settings as the app would see them; values only Azure knows at deployment time become placeholders. */
 function environmentOf(settings: AppSetting[]): Record<string, string> {

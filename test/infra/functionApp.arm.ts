@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { at, compileDeployment, functionAppSettings, loadCompiledTemplate } from './support/armTemplate';
 
 describe('function app', () => {
@@ -33,6 +35,14 @@ describe('function app', () => {
 
   test('is tagged for azd as service "api"', () => {
     expect(at(site.body, 'tags.azd-service-name')).toBe('api');
+  });
+
+  test('gives the Node.js worker the V8 heap limits the memory benchmark measures (infra/app/nodeWorker.json)', () => {
+    const file = JSON.parse(readFileSync(resolve(__dirname, '../../infra/app/nodeWorker.json'), 'utf8')) as { arguments: string };
+    const setting = functionAppSettings(deployment).find((s) => s.name === 'languageWorkers__node__arguments');
+    expect(setting?.value).toBe(file.arguments);
+    expect(file.arguments).toMatch(/--max-old-space-size=\d+/);
+    expect(file.arguments).toMatch(/--max-semi-space-size=\d+/);
   });
 });
 

@@ -54,6 +54,8 @@ export interface SharedBudgetStats extends BudgetStats {
   late: number;
   /** The latest a caller was released after its grant's time, ms (requests sent, not the ones given up). */
   maxLateMs: number;
+  /** Table calls tried again after a storage error (see guard). */
+  tableRetries: number;
 }
 
 /** Thrown when the ledger cannot be used: the request is not sent, and the job is retried by the queue. */
@@ -65,6 +67,9 @@ export class GraphBudgetError extends Error {
 }
 
 const MAX_WRITE_ATTEMPTS = 40;
+/** Tries of one table call that fails (a storage error, not a lost race) before the request is given up. */
+const GUARD_ATTEMPTS = 3;
+const GUARD_RETRY_DELAY_MS = 100;
 /** A request reserves again at most this many times for being woken late; then it is sent late. */
 const MAX_LATE_RESERVATIONS = 3;
 /** Most that jittered back-off after a lost race grows to, so instances do not retry in lock-step. */
@@ -85,7 +90,7 @@ interface Reservation {
 
 export class SharedRequestBudget implements RequestBudget {
   readonly stats: SharedBudgetStats = {
-    granted: 0, waitedMs: 0, reads: 0, writes: 0, conflicts: 0, rereserved: 0, pauses: 0, late: 0, maxLateMs: 0,
+    granted: 0, waitedMs: 0, reads: 0, writes: 0, conflicts: 0, rereserved: 0, pauses: 0, late: 0, maxLateMs: 0, tableRetries: 0,
   };
   private readonly limits: BudgetLimits;
   private readonly ledger: BudgetLedger;
@@ -226,17 +231,40 @@ export class SharedRequestBudget implements RequestBudget {
     if (wait > 0) await this.sleep(wait, signal);
   }
 
+  /**
+   * A table call that failed is tried again (GUARD_ATTEMPTS in all, after a short pause) before the caller gives up:
+   * nothing was sent to Graph yet, and ending the invocation costs a job far more than a retry. A write that took
+   * effect before it failed is harmless: its retry meets its own etag change as a conflict and reserves again, leaving
+   * one grant unused.
+   */
   private async guard<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new GraphBudgetError(
-        `Could not ${what} the shared Graph request budget (${this.ledger.description}): ${asError(error).message}. ` +
-          'The app needs read and write access to that table (Storage Table Data Contributor); the job is retried.',
-        { cause: error },
-      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (attempt < GUARD_ATTEMPTS && !isAccessDenied(error)) {
+          this.stats.tableRetries += 1;
+          await this.sleep(GUARD_RETRY_DELAY_MS * attempt * (0.5 + this.random()));
+          continue;
+        }
+        throw this.budgetError(what, error);
+      }
     }
   }
+
+  private budgetError(what: string, error: unknown): GraphBudgetError {
+    return new GraphBudgetError(
+      `Could not ${what} the shared Graph request budget (${this.ledger.description}): ${asError(error).message}. ` +
+        'The app needs read and write access to that table (Storage Table Data Contributor); the job is retried.',
+      { cause: error },
+    );
+  }
+}
+
+/** A refusal the next try would meet again (a missing role): said at once. */
+function isAccessDenied(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return status === 401 || status === 403;
 }
 
 function asError(error: unknown): Error {
