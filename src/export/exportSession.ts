@@ -8,6 +8,7 @@
  * `[start, cursor]` and the RecordSieve drops what was already written. The checkpoint that records the last page
  * also moves the job to `finalizing`, so no stop between paging and finalizing leaves a resume query behind.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { AppConfig } from '../config';
 import type { GraphClient, GraphPage } from '../graph/graphClient';
@@ -30,6 +31,7 @@ import type { ExportFileStore } from '../storage/fileStore';
 import { BlobFileStore } from '../storage/blobFileStore';
 import { Scheduler, withLeaseRenewal } from './leaseKeeper';
 import { RecordSieve } from './recordSieve';
+import { PageReadAhead } from './pageReadAhead';
 import type { GraphRecord } from '../formats/types';
 import { BlockBuffer, recordBatch } from '../formats';
 
@@ -66,6 +68,8 @@ const CHECKPOINT_INTERVAL_MS = 60_000;
 const MAX_OPEN_GROUP = 10_000;
 /** A record held back by a split (see JobCheckpoint.heldRecords) larger than this is written instead: the row stays small. */
 const MAX_HELD_BYTES = 64 * 1024;
+/** Records written between two turns of the event loop (writeInSlices): tens of milliseconds of work. */
+const WRITE_SLICE_RECORDS = 200;
 
 export class ExportSession {
   private readonly stream;
@@ -88,6 +92,8 @@ export class ExportSession {
   private firstNewRecordAt?: number;
   private lastCheckpointAt: number;
   private readonly invocationStartedAt: number;
+  /** The next page, asked for while the current one is written (pageReadAhead.ts). */
+  private readonly readAhead: PageReadAhead;
 
   constructor(
     private readonly job: ExportJob,
@@ -124,12 +130,18 @@ export class ExportSession {
     );
     this.invocationStartedAt = deps.now().getTime();
     this.lastCheckpointAt = this.invocationStartedAt;
+    this.readAhead = new PageReadAhead(deps.graph);
   }
 
   async run(): Promise<SessionOutcome> {
     await this.compare?.load(this.store);
     if (this.checkpoint.phase === 'paging') {
-      const finished = await this.page();
+      let finished: boolean;
+      try {
+        finished = await this.page();
+      } finally {
+        this.readAhead.drop();
+      }
       if (!finished) return { kind: 'yield' };
     }
     if (this.job.mode === 'recheck' && this.compare?.same(this.checkpoint.counts.records, this.checkpoint.idDigest)) return { kind: 'unchanged' };
@@ -159,6 +171,8 @@ export class ExportSession {
           }
           await this.renewIfDue();
           const page = await this.fetchPage(url);
+          // The next page is asked for now, while this one is written; unless the time budget stops before it.
+          if (page.nextLink && !this.shouldStop()) this.readAhead.start(page.nextLink);
           this.counts.pages++;
           this.counts.requests += page.attempts;
           this.counts.throttled += page.throttled;
@@ -166,7 +180,7 @@ export class ExportSession {
           if (sieve.openGroupSize() > 0) this.noteNewRecords();
           this.deps.faultPoint?.('afterPage');
           if (sieve.openGroupSize() >= MAX_OPEN_GROUP) sieve.accept(sieve.splitOpenGroup({ holdLast: true }));
-          this.write(sieve.takeReady());
+          await this.writeInSlices(sieve.takeReady());
           url = page.nextLink;
           if (!url) {
             sieve.finish();
@@ -202,15 +216,15 @@ export class ExportSession {
   }
 
   /**
-   * One page, its retries and Retry-After waits included; the lease is renewed while the call runs (it may outlast
-   * it). A link Graph refuses as an invalid skiptoken is tried again before the caller restarts from the cursor: Graph
+   * One page (the one read ahead, when it is this link), its retries and Retry-After waits included; the lease is
+   * renewed while the call runs (it may outlast it). A link Graph refuses as an invalid skiptoken is tried again before the caller restarts from the cursor: Graph
    * rejects tokens transiently too (reference: graph-reporting-api.md, nextLink lifetime), and a restart re-reads
    * every record at the cursor instant.
    */
   private async fetchPage(url: string): Promise<GraphPage> {
     for (let retry = 0; ; retry++) {
       try {
-        return await withLeaseRenewal((signal) => this.deps.graph.getPage(url, signal), this.deps.renewLease, this.leaseRenewalMs(), this.deps.schedule);
+        return await withLeaseRenewal((signal) => this.readAhead.get(url, signal), this.deps.renewLease, this.leaseRenewalMs(), this.deps.schedule);
       } catch (error) {
         if (retry >= SAME_LINK_RETRIES || !(error instanceof GraphRequestError) || this.classify(error).code !== 'InvalidSkipToken') throw error;
         this.counts.requests += error.attempts;
@@ -273,6 +287,18 @@ export class ExportSession {
     const kept = records.filter((record) => this.filter?.matches(record));
     if (kept.length < records.length) this.counts.filteredOut = (this.counts.filteredOut ?? 0) + records.length - kept.length;
     return kept;
+  }
+
+  /**
+   * Writes a page's records a slice at a time, letting the event loop run in between: a whole page of beta sign-ins
+   * is hundreds of milliseconds of encoding and hashing, during which another job's (or this job's next page's)
+   * grant would otherwise come due unseen, and the request would leave late (the budget then gives up the grant).
+   */
+  private async writeInSlices(records: GraphRecord[]): Promise<void> {
+    for (let from = 0; from < records.length; from += WRITE_SLICE_RECORDS) {
+      if (from > 0) await yieldToEventLoop();
+      this.write(records.slice(from, from + WRITE_SLICE_RECORDS));
+    }
   }
 
   private write(records: GraphRecord[]): void {

@@ -6,7 +6,8 @@
  * Per request an instance
  * 1. reserves the next free send time in the ledger row (read, then an etag-guarded write; a lost race reads again);
  * 2. sleeps until shortly before that time and checks that no pause arrived meanwhile (one more read, skipped when
- *    its view of the row is fresh), so that the read does not delay the request;
+ *    its view of the row is fresh, shared by holders checking at once and not queued behind this process's
+ *    reservations), so that the read does not delay the request;
  * 3. sleeps until that time and sends, or, after a pause, reserves again behind it. A caller woken later than
  *    `lateToleranceMs` after its time (an event loop busy with another job's page, a starved host) also reserves
  *    again: sent that late, its request could arrive within one of Graph's windows of a request five grants on,
@@ -108,6 +109,8 @@ export class SharedRequestBudget implements RequestBudget {
   private soleWriter = false;
   private heldUntil = 0;
   private localPauses = 0;
+  /** The pre-send read in flight, shared by the holders that check meanwhile (checkRead). */
+  private pendingCheck: Promise<View> | undefined;
 
   constructor(options: SharedRequestBudgetOptions) {
     if (!Number.isInteger(options.requests) || options.requests < 1) throw new RangeError('requests must be a positive integer');
@@ -206,11 +209,15 @@ export class SharedRequestBudget implements RequestBudget {
   }
 
   private async read(): Promise<View> {
+    const before = this.view;
     const snapshot = await this.guard('read', () => this.ledger.read());
     this.stats.reads += 1;
-    // Reading back exactly what this process last wrote means nobody else is writing: skip the reads for a while.
-    this.soleWriter = this.view !== undefined && snapshot.etag !== undefined && snapshot.etag === this.view.etag;
     const view: View = { state: snapshot.etag === undefined ? EMPTY_LEDGER : snapshot.state, etag: snapshot.etag, learnedAt: this.now() };
+    // A write or read of this process that ended while this one ran (the pre-send check runs beside them) left a view
+    // at least as new: keep it.
+    if (this.view !== before) return view;
+    // Reading back exactly what this process last wrote means nobody else is writing: skip the reads for a while.
+    this.soleWriter = before !== undefined && snapshot.etag !== undefined && snapshot.etag === before.etag;
     this.view = view;
     return view;
   }
@@ -219,11 +226,21 @@ export class SharedRequestBudget implements RequestBudget {
   private async stillValid(reservation: Reservation, signal: AbortSignal | undefined): Promise<boolean> {
     if (this.localPauses !== reservation.localPauses) return false;
     const fresh = this.view && this.now() - this.view.learnedAt <= this.freshnessMs ? this.view : undefined;
-    const view = fresh ?? (await this.serialized(() => {
-      if (signal?.aborted) throw abortReason(signal);
-      return this.read();
-    }));
+    if (!fresh && signal?.aborted) throw abortReason(signal);
+    const view = fresh ?? (await this.checkRead());
     return view.state.pauseCount === reservation.pauseCount && view.state.pausedUntil <= reservation.at && this.localPauses === reservation.localPauses;
+  }
+
+  /**
+   * The read before sending: not queued behind this process's reservations (a reservation waiting for its write must
+   * not make a request due now leave late), and shared by every holder checking at the same time. Reading needs no
+   * turn: a write made from a view this read replaces is still guarded by its etag.
+   */
+  private checkRead(): Promise<View> {
+    this.pendingCheck ??= this.read().finally(() => {
+      this.pendingCheck = undefined;
+    });
+    return this.pendingCheck;
   }
 
   private async sleepUntil(at: number, signal: AbortSignal | undefined): Promise<void> {
