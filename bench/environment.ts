@@ -40,6 +40,8 @@ export interface BenchEnvOptions {
    * is the exporter's alone. Its stats and ground truth are then not available here.
    */
   separateSimulator?: boolean;
+  /** A simulator already running elsewhere (started and read by the workload itself); `sim` then only carries its URL. */
+  simulatorUrl?: string;
   env?: Record<string, string>;
   /** Replaces the real Graph client (the CPU workload serves recorded pages). */
   graph?: (config: AppConfig) => GraphClient;
@@ -65,7 +67,9 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
   const now = Date.parse(BENCH_NOW_ISO);
   const windowMinutes = options.windowMinutes ?? 60;
   const perHour = Math.round((options.recordsPerWindow * 60) / windowMinutes);
-  const sim = options.separateSimulator
+  const sim = options.simulatorUrl
+    ? remoteHandle(options.simulatorUrl, () => Promise.resolve())
+    : options.separateSimulator
     ? await separateSimulator(perHour)
     : await startSimulator({ seed: 'bench', latency: 'none', throttle: false, now: () => now, volume: { [BENCH_STREAM]: perHour }, ...options.simulator });
   const streamSettings: Record<string, string> = {};
@@ -109,10 +113,15 @@ export async function startBenchEnv(options: BenchEnvOptions): Promise<BenchEnv>
 /** The simulator as a child process, behind the handle's shape (only `url` and `close` work). */
 async function separateSimulator(perHour: number): Promise<SimulatorHandle> {
   const child = await startSimulatorProcess(['--seed', 'bench', '--latency', 'none', '--throttle', 'off', '--now', BENCH_NOW_ISO, '--volume', `${BENCH_STREAM}=${perHour}`]);
+  return remoteHandle(child.url, () => child.close());
+}
+
+/** A simulator in another process, behind the handle's shape (only `url` and `close` work). */
+function remoteHandle(url: string, close: () => Promise<void>): SimulatorHandle {
   const unavailable = (): never => {
     throw new Error('The simulator runs in its own process: its stats and ground truth are not available here');
   };
-  return { url: child.url, close: () => child.close(), groundTruthIds: unavailable, expectedRecords: unavailable, stats: unavailable, resetStats: unavailable, update: unavailable };
+  return { url, close, groundTruthIds: unavailable, expectedRecords: unavailable, stats: unavailable, resetStats: unavailable, update: unavailable };
 }
 
 export interface DrainResult {

@@ -58,7 +58,7 @@ param exportFormats string = 'jsonl.gz,csv'
 @maxValue(60)
 param linkExpiryMinutes int = 15
 
-@description('WORKER_TIME_BUDGET_SECONDS: a worker invocation checkpoints and continues after this long (at most 120% of it when it has not yet written anything new); 120% must stay below host.json functionTimeout (30 min).')
+@description('WORKER_TIME_BUDGET_SECONDS: a worker invocation checkpoints and continues after this long (counted from its first record written; WORKER_HARD_LIMIT_SECONDS, 1620 s or 120% of it, bounds the whole invocation below host.json functionTimeout, 30 min).')
 @minValue(10)
 @maxValue(1440)
 param workerTimeBudgetSeconds int = 1200

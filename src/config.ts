@@ -75,6 +75,8 @@ export interface AppConfig {
   linkAuditRetentionDays: number;
   worker: {
     timeBudgetSeconds: number;
+    /** The most one invocation runs, even while it only re-reads records already written (below functionTimeout). */
+    hardLimitSeconds: number;
     leaseSeconds: number;
     staleQueuedMinutes: number;
     blockTargetBytes: number;
@@ -207,6 +209,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   }
   const timeBudgetSeconds = read(env, 'WORKER_TIME_BUDGET_SECONDS', intSetting(10, 7200), '1200');
   const leaseSeconds = read(env, 'JOB_LEASE_SECONDS', intSetting(30, 7200), '600');
+  // host.json functionTimeout is 30 min: 27 min leaves three for the last page, the checkpoint and the host's clean-up.
+  const hardLimitSeconds = read(env, 'WORKER_HARD_LIMIT_SECONDS', intSetting(12, 7200), String(Math.min(7200, Math.max(1620, Math.ceil(timeBudgetSeconds * 1.2)))));
+  if (hardLimitSeconds < timeBudgetSeconds) {
+    throw new ConfigError('WORKER_HARD_LIMIT_SECONDS', `is ${hardLimitSeconds} but must be at least WORKER_TIME_BUDGET_SECONDS (${timeBudgetSeconds})`);
+  }
   return {
     storage,
     exportsContainer: read(env, 'EXPORTS_CONTAINER', containerName, 'exports'),
@@ -241,6 +248,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     linkAuditRetentionDays: read(env, 'LINK_AUDIT_RETENTION_DAYS', intSetting(0, 3650), '365'),
     worker: {
       timeBudgetSeconds,
+      hardLimitSeconds,
       leaseSeconds,
       staleQueuedMinutes: read(env, 'STALE_QUEUED_MINUTES', intSetting(1, 10080), '60'),
       blockTargetBytes: read(env, 'BLOCK_TARGET_BYTES', intSetting(64 * 1024, 100 * 1024 * 1024), String(4 * 1024 * 1024)),
@@ -345,6 +353,7 @@ export function configSettingNames(): string[] {
     'LINK_EXPIRY_MINUTES',
     'LINK_AUDIT_RETENTION_DAYS',
     'WORKER_TIME_BUDGET_SECONDS',
+    'WORKER_HARD_LIMIT_SECONDS',
     'JOB_LEASE_SECONDS',
     'STALE_QUEUED_MINUTES',
     'BLOCK_TARGET_BYTES',

@@ -13,7 +13,8 @@ import { silentLogger } from '../../src/export/logger';
 import { planExports } from '../../src/export/planner';
 import { JOBS_QUEUE_NAME } from '../../src/functions/registry';
 import { STREAM_IDS, type StreamId } from '../../src/streams/catalog';
-import { startSimulator } from '../graph-simulator';
+import { startSimulator, type GroundTruthQuery, type SimulatorStats } from '../graph-simulator';
+import { startRemoteSimulator } from '../graph-simulator/childProcess';
 import { encodeMessageText } from '../local-host/queueMessageCodec';
 import { startInstances, type InstanceReport } from './launcher';
 
@@ -39,6 +40,11 @@ export interface ScaleOutOptions {
   /** A fixed "now" after the data, so every window is complete and visible. */
   nowIso?: string;
   drainTimeoutMs?: number;
+  /**
+   * Run the simulator in a process of its own (the benchmark), so that its synchronous page generation neither
+   * holds up this process nor counts requests later than they arrived. Default: in this process.
+   */
+  separateSimulator?: boolean;
 }
 
 export interface ScaleOutRun {
@@ -60,9 +66,10 @@ export interface ScaleOutRun {
   requestFill: number;
   /**
    * The longest the simulator's event loop (this process) was held up during the run, ms: requests that reach it
-   * meanwhile are counted when it gets to them, closer together than they arrived.
+   * meanwhile are counted when it gets to them, closer together than they arrived. Undefined when the simulator
+   * ran in a process of its own.
    */
-  simulatorStallMs: number;
+  simulatorStallMs?: number;
   /** The shared budget's reservations given up by callers woken too late to use them, all instances. */
   lateReservations: number;
   /** The latest any instance sent a request after its grant's time, ms. */
@@ -77,14 +84,7 @@ const unique = (prefix: string): string => `${prefix}${randomBytes(4).toString('
 export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun> {
   const stream = options.stream ?? 'nonInteractiveSignIns';
   const now = Date.parse(options.nowIso ?? '2026-11-27T12:00:00Z');
-  const sim = await startSimulator({
-    seed: 'scale-out',
-    now: () => now,
-    timeScale: options.timeScale,
-    latency: options.latency ?? 'realistic',
-    throttle: { requests: GRAPH_REQUESTS, windowSeconds: GRAPH_WINDOW_SECONDS },
-    volume: { [stream]: options.recordsPerWindow },
-  });
+  const sim = await simulatorFor(options, stream, now);
   try {
     const streamSettings: Record<string, string> = {};
     for (const id of STREAM_IDS) streamSettings[streamSettingName(id, 'ENABLED')] = String(id === stream);
@@ -116,7 +116,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
     const instances = await startInstances({ count: options.processes, env });
     try {
       const { messages } = await planExports({ ...runtime, log: silentLogger });
-      sim.resetStats();
+      await sim.resetStats();
       const stall = monitorEventLoopDelay({ resolution: 10 });
       stall.enable();
       const started = performance.now();
@@ -124,7 +124,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
       const reports = await instances.drain(options.drainTimeoutMs ?? 600_000);
       const seconds = (performance.now() - started) / 1000;
       stall.disable();
-      const stats = sim.stats();
+      const stats = await sim.stats();
 
       const jobs: Record<string, number> = {};
       let records = 0;
@@ -132,7 +132,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
       for (const job of await runtime.jobs.listAll()) {
         jobs[job.status] = (jobs[job.status] ?? 0) + 1;
         if (job.status === 'succeeded') records += job.result?.counts.records ?? 0;
-        expectedRecords += sim.groundTruthIds({ stream, start: job.windowStart, end: job.windowEnd }).length;
+        expectedRecords += await sim.groundTruthCount({ stream, start: job.windowStart, end: job.windowEnd });
       }
       const transactions = reports.reduce((sum, r) => sum + (r.budgetStats.reads ?? 0) + (r.budgetStats.writes ?? 0), 0);
       const ceiling = ((GRAPH_REQUESTS * GRAPH_PAGE_RECORDS) / GRAPH_WINDOW_SECONDS) * options.timeScale;
@@ -151,7 +151,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
         ceiling,
         fill: recordsPerSecond / ceiling,
         requestFill: (stats.requests - stats.throttled) / seconds / ((GRAPH_REQUESTS / GRAPH_WINDOW_SECONDS) * options.timeScale),
-        simulatorStallMs: stall.max / 1e6,
+        simulatorStallMs: options.separateSimulator ? undefined : stall.max / 1e6,
         lateReservations: reports.reduce((sum, r) => sum + (r.budgetStats.late ?? 0), 0),
         maxSendLateMs: Math.max(0, ...reports.map((r) => r.budgetStats.maxLateMs ?? 0)),
         storageTransactionsPerRequest: stats.requests > 0 ? transactions / stats.requests : 0,
@@ -163,4 +163,38 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
   } finally {
     await sim.close();
   }
+}
+
+/** The simulator as the run reads it, in this process or in one of its own. */
+interface RunSimulator {
+  url: string;
+  stats(): Promise<SimulatorStats>;
+  resetStats(): Promise<void>;
+  groundTruthCount(query: GroundTruthQuery): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function simulatorFor(options: ScaleOutOptions, stream: StreamId, now: number): Promise<RunSimulator> {
+  const latency = options.latency ?? 'realistic';
+  if (options.separateSimulator) {
+    return startRemoteSimulator([
+      '--seed', 'scale-out', '--now', new Date(now).toISOString(), '--time-scale', String(options.timeScale), '--latency', latency,
+      '--throttle', `${GRAPH_REQUESTS}/${GRAPH_WINDOW_SECONDS}`, '--volume', `${stream}=${options.recordsPerWindow}`,
+    ]);
+  }
+  const sim = await startSimulator({
+    seed: 'scale-out',
+    now: () => now,
+    timeScale: options.timeScale,
+    latency,
+    throttle: { requests: GRAPH_REQUESTS, windowSeconds: GRAPH_WINDOW_SECONDS },
+    volume: { [stream]: options.recordsPerWindow },
+  });
+  return {
+    url: sim.url,
+    stats: () => Promise.resolve(sim.stats()),
+    resetStats: () => Promise.resolve(sim.resetStats()),
+    groundTruthCount: (query) => Promise.resolve(sim.groundTruthIds(query).length),
+    close: () => sim.close(),
+  };
 }

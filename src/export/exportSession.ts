@@ -8,9 +8,10 @@
  * `[start, cursor]` and the RecordSieve drops what was already written. The checkpoint that records the last page
  * also moves the job to `finalizing`, so no stop between paging and finalizing leaves a resume query behind.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { AppConfig } from '../config';
-import type { GraphClient } from '../graph/graphClient';
+import type { GraphClient, GraphPage } from '../graph/graphClient';
 import { buildListUrl } from '../graph/odata';
 import { configuredTenantId } from '../graph/credentials';
 import { classifyGraphError, GraphRequestError } from '../graph/errors';
@@ -30,6 +31,7 @@ import type { ExportFileStore } from '../storage/fileStore';
 import { BlobFileStore } from '../storage/blobFileStore';
 import { Scheduler, withLeaseRenewal } from './leaseKeeper';
 import { RecordSieve } from './recordSieve';
+import { PageReadAhead } from './pageReadAhead';
 import type { GraphRecord } from '../formats/types';
 import { BlockBuffer, recordBatch } from '../formats';
 
@@ -59,9 +61,13 @@ export type SessionOutcome = { kind: 'done'; result: JobResult } | { kind: 'unch
 
 /** How many times in a row an invalid skiptoken may restart the query before it counts as a failure. */
 const MAX_SKIPTOKEN_RESTARTS = 5;
+/** How many times a refused link is tried again before the query restarts from the cursor. */
+const SAME_LINK_RETRIES = 2;
 const CHECKPOINT_INTERVAL_MS = 60_000;
 /** Records of one instant held in memory before they are written as a split group. */
 const MAX_OPEN_GROUP = 10_000;
+/** Records written between two turns of the event loop (writeInSlices): tens of milliseconds of work. */
+const WRITE_SLICE_RECORDS = 200;
 
 export class ExportSession {
   private readonly stream;
@@ -80,9 +86,12 @@ export class ExportSession {
   private contentDigest: string;
   /** A re-check or re-run: how the records compare with the revision it may replace. */
   private readonly compare?: RevisionCompare;
-  private progressed = false;
+  /** When this invocation first read a record not yet written: its time budget counts from here (shouldStop). */
+  private firstNewRecordAt?: number;
   private lastCheckpointAt: number;
   private readonly invocationStartedAt: number;
+  /** The next page, asked for while the current one is written (pageReadAhead.ts). */
+  private readonly readAhead: PageReadAhead;
 
   constructor(
     private readonly job: ExportJob,
@@ -119,12 +128,18 @@ export class ExportSession {
     );
     this.invocationStartedAt = deps.now().getTime();
     this.lastCheckpointAt = this.invocationStartedAt;
+    this.readAhead = new PageReadAhead(deps.graph);
   }
 
   async run(): Promise<SessionOutcome> {
     await this.compare?.load(this.store);
     if (this.checkpoint.phase === 'paging') {
-      const finished = await this.page();
+      let finished: boolean;
+      try {
+        finished = await this.page();
+      } finally {
+        this.readAhead.drop();
+      }
       if (!finished) return { kind: 'yield' };
     }
     if (this.job.mode === 'recheck' && this.compare?.same(this.checkpoint.counts.records, this.checkpoint.idDigest)) return { kind: 'unchanged' };
@@ -146,23 +161,22 @@ export class ExportSession {
       link = undefined;
       try {
         while (url) {
-          // Stop only after writing something new (or at the hard limit): a continuation that re-reads the records at
-          // its cursor instant must not spend its whole budget on them and stop again where it started.
-          if (this.budgetSpent() && (this.progressed || this.hardLimitReached())) {
+          if (this.shouldStop()) {
             await this.checkpointWhilePaging(sieve, url, true);
             return false;
           }
           await this.renewIfDue();
-          const pageUrl: string = url;
-          // One page with its retries and Retry-After waits may outlast the lease: it is renewed while the call runs.
-          const page = await withLeaseRenewal((signal) => this.deps.graph.getPage(pageUrl, signal), this.deps.renewLease, this.leaseRenewalMs(), this.deps.schedule);
+          const page = await this.fetchPage(url);
+          // The next page is asked for now, while this one is written; unless the time budget stops before it.
+          if (page.nextLink && !this.shouldStop()) this.readAhead.start(page.nextLink);
           this.counts.pages++;
           this.counts.requests += page.attempts;
           this.counts.throttled += page.throttled;
           sieve.accept(this.matching(page.records));
+          if (sieve.openGroupSize() > 0) this.noteNewRecords();
           this.deps.faultPoint?.('afterPage');
           if (sieve.openGroupSize() >= MAX_OPEN_GROUP) sieve.splitOpenGroup();
-          this.write(sieve.takeReady());
+          await this.writeInSlices(sieve.takeReady());
           url = page.nextLink;
           if (!url) {
             sieve.finish();
@@ -182,12 +196,7 @@ export class ExportSession {
         }
         // Anything but a Graph failure (a lost lease, a crash) leaves without touching storage again.
         if (!(error instanceof GraphRequestError)) throw error;
-        const classified = classifyGraphError(error, {
-          stream: this.stream,
-          windowStart: this.start,
-          now: instantFromDate(this.deps.now()),
-          retentionDays: this.deps.config.retentionDays,
-        });
+        const classified = this.classify(error);
         if (classified.code !== 'InvalidSkipToken' || restarts >= MAX_SKIPTOKEN_RESTARTS) {
           // Keep what is complete so the retry resumes from here (at the page that failed, when Graph may still
           // serve it), then let the worker decide.
@@ -200,6 +209,49 @@ export class ExportSession {
         await this.flushAndCheckpoint(sieve);
       }
     }
+  }
+
+  /**
+   * One page (the one read ahead, when it is this link), its retries and Retry-After waits included; the lease is
+   * renewed while the call runs (it may outlast it). A link Graph refuses as an invalid skiptoken is tried again before the caller restarts from the cursor: Graph
+   * rejects tokens transiently too (reference: graph-reporting-api.md, nextLink lifetime), and a restart re-reads
+   * every record at the cursor instant.
+   */
+  private async fetchPage(url: string): Promise<GraphPage> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await withLeaseRenewal((signal) => this.readAhead.get(url, signal), this.deps.renewLease, this.leaseRenewalMs(), this.deps.schedule);
+      } catch (error) {
+        if (retry >= SAME_LINK_RETRIES || !(error instanceof GraphRequestError) || this.classify(error).code !== 'InvalidSkipToken') throw error;
+        this.counts.requests += error.attempts;
+        this.deps.log.warn(`Job ${this.job.jobId}: Graph refused the paging token; trying the same link again (${retry + 1} of ${SAME_LINK_RETRIES})`);
+      }
+    }
+  }
+
+  /**
+   * Whether to stop before the next page. The time budget counts from the first new record this invocation read: one
+   * that resumed without a usable link re-reads the records already written at its cursor instant (a burst of any
+   * size, page after page) and must get past them before the budget can stop it, or every continuation would stop
+   * where it started. Only the hard limit, below the host's functionTimeout, stops an invocation that writes nothing.
+   */
+  private shouldStop(): boolean {
+    const now = this.deps.now().getTime();
+    if (now - this.invocationStartedAt >= this.deps.config.worker.hardLimitSeconds * 1000) return true;
+    return this.firstNewRecordAt !== undefined && now - this.firstNewRecordAt >= this.deps.config.worker.timeBudgetSeconds * 1000;
+  }
+
+  private noteNewRecords(): void {
+    this.firstNewRecordAt ??= this.deps.now().getTime();
+  }
+
+  private classify(error: unknown): ReturnType<typeof classifyGraphError> {
+    return classifyGraphError(error, {
+      stream: this.stream,
+      windowStart: this.start,
+      now: instantFromDate(this.deps.now()),
+      retentionDays: this.deps.config.retentionDays,
+    });
   }
 
   /**
@@ -233,9 +285,21 @@ export class ExportSession {
     return kept;
   }
 
+  /**
+   * Writes a page's records a slice at a time, letting the event loop run in between: a whole page of beta sign-ins
+   * is hundreds of milliseconds of encoding and hashing, during which another job's (or this job's next page's)
+   * grant would otherwise come due unseen, and the request would leave late (the budget then gives up the grant).
+   */
+  private async writeInSlices(records: GraphRecord[]): Promise<void> {
+    for (let from = 0; from < records.length; from += WRITE_SLICE_RECORDS) {
+      if (from > 0) await yieldToEventLoop();
+      this.write(records.slice(from, from + WRITE_SLICE_RECORDS));
+    }
+  }
+
   private write(records: GraphRecord[]): void {
     if (records.length === 0) return;
-    this.progressed = true;
+    this.noteNewRecords();
     // Each record is stringified once, here: the JSON formats and the fingerprints share its UTF-8.
     const batch = recordBatch(records, this.batchBuffer);
     this.files.add(batch);
@@ -339,15 +403,6 @@ export class ExportSession {
       pageSize: this.deps.config.graph.pageSize,
       extraFilter: this.filter?.graphFilter,
     });
-  }
-
-  private budgetSpent(): boolean {
-    return this.deps.now().getTime() - this.invocationStartedAt >= this.deps.config.worker.timeBudgetSeconds * 1000;
-  }
-
-  /** 120% of the budget: the invocation stops here even without progress (keep it below host.json functionTimeout). */
-  private hardLimitReached(): boolean {
-    return this.deps.now().getTime() - this.invocationStartedAt >= this.deps.config.worker.timeBudgetSeconds * 1200;
   }
 
   /** A third of the lease: two renewals can fail (a storage hiccup) before another invocation could take over. */

@@ -230,6 +230,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     streams: STREAM_IDS.filter((s) => config.streams[s].enabled),
     rechecksNeverRun: await dueRechecks(base, config, now()),
   });
+  // A job that never finished says how its last invocations ended.
+  verification.unfinishedJobs = verification.unfinishedJobs.map((line) => {
+    const outcomes = worker.lastOutcomes(line.slice(0, line.indexOf(':')));
+    return outcomes.length ? `${line}\n    last invocations: ${outcomes.join(' | ')}` : line;
+  });
   const graphReport = faultReport(sim.stats());
   await sim.close();
   const counters = worker.counters;

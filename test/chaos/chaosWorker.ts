@@ -61,6 +61,8 @@ export interface WorkerContext {
   redeliver: (message: JobMessage) => Promise<void>;
 }
 
+const HISTORY_KEPT = 8;
+
 export class ChaosWorker {
   readonly counters: WorkerCounters = {
     invocations: 0,
@@ -76,6 +78,20 @@ export class ChaosWorker {
   };
   private readonly stalls = new Stalls();
   private readonly running = new Map<string, number>();
+  /** The last invocations of each job, oldest first: why a job that never finished did not (chaosRun's report). */
+  private readonly history = new Map<string, string[]>();
+
+  /** What the last invocations of a job ended with (clock time, outcome). */
+  lastOutcomes(jobId: string): string[] {
+    return this.history.get(jobId) ?? [];
+  }
+
+  private note(jobId: string, outcome: string): void {
+    const list = this.history.get(jobId) ?? [];
+    list.push(`${new Date(this.ctx.clock.now).toISOString().slice(11, 19)} ${outcome}`);
+    if (list.length > HISTORY_KEPT) list.shift();
+    this.history.set(jobId, list);
+  }
 
   constructor(private readonly ctx: WorkerContext) {}
 
@@ -123,13 +139,15 @@ export class ChaosWorker {
         { ...runtime, ...storage, log: ctx.log, faultPoint },
       );
       // A process that died cannot report success or send messages, whatever the code after the kill did.
-      if (invocation.dead) return this.died(invocation);
+      if (invocation.dead) return this.died(invocation, jobId);
+      this.note(jobId, result.outcome === 'skipped' ? `skipped (${result.reason})` : result.outcome);
       if (result.outcome === 'continued') counters.continuations++;
       if (result.outcome === 'skipped' && result.reason === 'lease lost') counters.leaseLost++;
       else if (result.outcome === 'skipped') counters.skippedDeliveries++;
       return { kind: 'completed', messages: result.messages };
     } catch (error) {
-      if (invocation.dead || error instanceof WorkerKilledError) return this.died(invocation);
+      if (invocation.dead || error instanceof WorkerKilledError) return this.died(invocation, jobId);
+      this.note(jobId, `error: ${String(error).slice(0, 160)}`);
       if (!(error instanceof RetryLaterError)) {
         counters.workerErrors++;
         const text = String(error);
@@ -142,7 +160,8 @@ export class ChaosWorker {
     }
   }
 
-  private died(invocation: Invocation): DeliveryOutcome {
+  private died(invocation: Invocation, jobId: string): DeliveryOutcome {
+    this.note(jobId, `killed at ${invocation.killedAt ?? 'a storage call'}`);
     if (!invocation.killedAt || !(FAULT_POINTS as readonly string[]).includes(invocation.killedAt)) this.counters.storageKills++;
     return { kind: 'died' };
   }

@@ -11,6 +11,7 @@ import type { SimulatorHandle } from '../../dev/graph-simulator';
 import type { LocalHost } from '../../dev/local-host';
 import type { Runtime } from '../../src/app/runtime';
 import type { ExportJob } from '../../src/export/job';
+import type { Manifest } from '../../src/export/manifest';
 import { STREAM_IDS, StreamId } from '../../src/streams/catalog';
 import { LocalApp, startLocalApp } from '../support/localApp';
 
@@ -40,6 +41,19 @@ interface ApiExport {
   revision: number;
   window: { start: string; end: string };
   files?: ApiFile[];
+}
+interface ApiRevision {
+  revision: number;
+  role: 'served' | 'superseded' | 'kept';
+  records: number;
+  comparedWith: { previousRevision: number; added: number; changed: number; missing: number } | null;
+  manifest: { blobName: string; download: string };
+  files: Array<{ key: string; sha256: string; records: number; download: string }>;
+}
+interface ApiExportDetail extends ApiExport {
+  revisions: ApiRevision[];
+  pass: { mode: string; revision: number; comparedWith: number } | null;
+  notice: unknown;
 }
 
 let app: LocalApp;
@@ -186,16 +200,63 @@ describe('a local run: timer, queue, worker, HTTP API', () => {
     expect((await poison.getProperties()).approximateMessagesCount).toBe(0);
   });
 
-  it('POST /rerun queues the window through the output binding and writes revision 2 with the same ids', async () => {
+  it('POST /rerun queues the window through the output binding and writes revision 2 with the same ids, revision 1 downloadable throughout', async () => {
     const target = [...(await storedJobs()).values()].find((j) => j.stream === 'audit' && j.status === 'succeeded') as ExportJob;
+    const before = (await api<ApiExportDetail>(`/exports/${target.jobId}`)).body;
+    expect(before).toMatchObject({ status: 'succeeded', revision: 1, pass: null });
+    const r1Files = before.revisions.find((r) => r.revision === 1) as ApiRevision;
+    expect(r1Files.files.map((f) => f.key).sort()).toEqual(expect.arrayContaining(['csv', 'jsonl']));
+    // Revision 1 named explicitly, so the same links mean revision 1 before, during and after the re-run.
+    const r1Links = [...r1Files.files.map((f) => f.key), 'manifest'].map((key) => `/api/exports/${target.jobId}/files/${key}?revision=1`);
+
     const { status, body } = await api<ApiExport>(`/exports/${target.jobId}/rerun`, { method: 'POST' });
     expect(status).toBe(202);
     // Revision 1 keeps serving until revision 2 is written.
     expect(body).toMatchObject({ jobId: target.jobId, status: 'queued', revision: 1, pendingRevision: 2 });
     expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
-    await host.drainQueues();
-    const after = (await api<ApiExport>(`/exports/${target.jobId}`)).body;
-    expect(after).toMatchObject({ status: 'succeeded', revision: 2 });
+    const queued = (await api<ApiExportDetail>(`/exports/${target.jobId}`)).body;
+    expect(queued).toMatchObject({ status: 'queued', revision: 1, pass: { mode: 'rerun', revision: 2, comparedWith: 1 } });
+
+    // Ask for revision 1's files over and over while the worker writes revision 2: every answer is a redirect.
+    const answers: Array<{ status: number; location: string | null; duringRerun: boolean }> = [];
+    const ask = async (link: string, duringRerun: boolean): Promise<void> => {
+      const response = await fetch(`${host.httpUrl}${link}`, { redirect: 'manual' });
+      await response.arrayBuffer();
+      answers.push({ status: response.status, location: response.headers.get('location'), duringRerun });
+    };
+    let drained = false;
+    const drain = host.drainQueues().finally(() => {
+      drained = true;
+    });
+    for (let round = 0; !drained; round += 1) await ask(r1Links[round % r1Links.length], true);
+    await drain;
+    for (const link of r1Links) await ask(link, false);
+    expect(answers.filter((a) => a.duringRerun).length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.status !== 302 || !a.location)).toEqual([]);
+
+    const after = (await api<ApiExportDetail>(`/exports/${target.jobId}`)).body;
+    expect(after).toMatchObject({ status: 'succeeded', revision: 2, pass: null, notice: null });
+    expect(after.revisions.map((r) => [r.revision, r.role])).toEqual([[2, 'served'], [1, 'superseded']]);
+    const [r2, r1] = after.revisions;
+    expect(r1.records).toBe(r1Files.records);
+    expect(r2.records).toBeGreaterThanOrEqual(r1.records);
+    expect(r2.comparedWith).toMatchObject({ previousRevision: 1, missing: 0 });
     await verifyExport(target.jobId);
+
+    // Revision 1's bytes are still the ones its listing named.
+    for (const file of r1Files.files) {
+      const followed = await fetch(`${host.httpUrl}/api/exports/${target.jobId}/files/${file.key}?revision=1`);
+      expect(followed.status).toBe(200);
+      expect(sha256(Buffer.from(await followed.arrayBuffer()))).toBe(file.sha256);
+    }
+
+    // Revision 2's manifest names revision 1, its manifest and its files.
+    const manifest = (await (await fetch(`${host.httpUrl}${r2.manifest.download}`)).json()) as Manifest;
+    expect(manifest.revision).toBe(2);
+    expect(manifest.totals.records).toBe(r2.records);
+    expect(manifest.previousRevision).toMatchObject({ revision: 1, records: r1.records, manifestBlob: r1.manifest.blobName, recordsNow: r2.records, missing: 0, replaced: true });
+    expect(manifest.previousRevision?.files.map((f) => [f.key, f.sha256]).sort()).toEqual(r1Files.files.map((f) => [f.key, f.sha256]).sort());
+    expect(new Set(manifest.files.map((f) => f.blobName)).size).toBe(manifest.files.length);
+    for (const file of manifest.previousRevision?.files ?? []) expect(manifest.files.map((f) => f.blobName)).not.toContain(file.blobName);
   });
 });

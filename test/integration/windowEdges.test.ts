@@ -10,6 +10,8 @@ import type { JobMessage } from '../../src/export/job';
 import { RetryLaterError, runExportJob, WorkerKilledError, WorkerResult } from '../../src/export/worker';
 import { silentLogger } from '../../src/export/logger';
 import { GraphBudgetError } from '../../src/graph/budget';
+import type { GraphClient } from '../../src/graph/graphClient';
+import { GraphRequestError } from '../../src/graph/errors';
 import { parseInstant } from '../../src/time/instant';
 import { auditFixture, auditRecord, AuditRecord, burst } from '../support/fixtureRecords';
 import { checkWindow, problemsOf } from '../support/exportVerifier';
@@ -44,6 +46,18 @@ describe('window edges', () => {
       queue.push(...result.messages);
     }
     return results;
+  }
+
+  /** The harness's Graph client with `getPage` replaced (the budget and everything else unchanged). */
+  function graphWith(getPage: (original: GraphClient['getPage'], url: string, signal?: AbortSignal) => ReturnType<GraphClient['getPage']>): GraphClient {
+    const target = h.runtime.graph;
+    return new Proxy(target, {
+      get(object, property, receiver) {
+        const value = Reflect.get(object, property, receiver) as unknown;
+        if (property === 'getPage') return (url: string, signal?: AbortSignal) => getPage(target.getPage.bind(target), url, signal);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(object) : value;
+      },
+    });
   }
 
   const pageCosts2s = (point: FaultPoint): void => {
@@ -190,7 +204,52 @@ describe('window edges', () => {
     const resumeLink = stopped!.checkpoint!.resumeLink!.replace(/(\$skiptoken=)[^&]+/, '$1expired');
     await h.runtime.jobs.update({ ...stopped!, checkpoint: { ...stopped!.checkpoint!, resumeLink } });
     await runToEnd(first.messages[0]);
-    expect(h.sim.stats().errorsByStatus["400"]).toBe(1);
+    // The refused link is tried three times (Graph also refuses tokens transiently), then the cursor takes over.
+    expect(h.sim.stats().errorsByStatus["400"]).toBe(3);
+    await expectExact(message.jobId, records.length);
+  });
+
+  it('a burst re-read from its top after every lost link, far longer than one time budget, still finishes', async () => {
+    // 1,000 records at one instant in pages of 50 (20 pages at 2 s) against a 10 s budget: each continuation finds
+    // its link expired, re-reads the known part of the burst (soon more than the budget), then writes what is new.
+    const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
+    const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '10' });
+    const queue = [message];
+    let invocations = 0;
+    let linksLost = 0;
+    while (queue.length > 0) {
+      if (++invocations > MAX_INVOCATIONS) throw new Error(`no end after ${invocations - 1} invocations: the window makes no progress`);
+      const job = await h.runtime.jobs.get(message.jobId);
+      const link = job?.checkpoint?.resumeLink;
+      if (job && link) {
+        linksLost++;
+        await h.runtime.jobs.update({ ...job, checkpoint: { ...job.checkpoint!, resumeLink: link.replace(/(\$skiptoken=)[^&]+/, '$1expired') } });
+      }
+      const result = await h.work(queue.shift() as JobMessage, { faultPoint: pageCosts2s });
+      queue.push(...result.messages);
+    }
+    expect(linksLost).toBeGreaterThanOrEqual(3);
+    await expectExact(message.jobId, records.length);
+  });
+
+  it('a link Graph refuses once is tried again, and the burst is not read again from its top', async () => {
+    const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 400), auditRecord('older', '2026-11-27T10:10:00Z')];
+    const message = await start(records, { GRAPH_PAGE_SIZE: '50' });
+    let refused = 0;
+    let calls = 0;
+    const graph = graphWith(async (getPage, url, signal) => {
+      calls++;
+      if (url.includes('$skiptoken=') && refused === 0) {
+        refused++;
+        throw new GraphRequestError({ status: 400, graphCode: 'BadRequest', graphMessage: 'Invalid Skip Token, skip token is null', url, attempts: 1 });
+      }
+      return getPage(url, signal);
+    });
+    const result = await runExportJob({ message, invocationId: 'refused-once', dequeueCount: 1, maxDequeueCount: 5 }, { ...h.runtime, graph, log: silentLogger });
+    expect(result.outcome).toBe('succeeded');
+    expect(refused).toBe(1);
+    // 402 records in pages of 50: 9 pages, and the one refused request.
+    expect(calls).toBe(10);
     await expectExact(message.jobId, records.length);
   });
 });

@@ -6,7 +6,8 @@
  * Per request an instance
  * 1. reserves the next free send time in the ledger row (read, then an etag-guarded write; a lost race reads again);
  * 2. sleeps until shortly before that time and checks that no pause arrived meanwhile (one more read, skipped when
- *    its view of the row is fresh), so that the read does not delay the request;
+ *    its view of the row is fresh, shared by holders checking at once and not queued behind this process's
+ *    reservations), so that the read does not delay the request;
  * 3. sleeps until that time and sends, or, after a pause, reserves again behind it. A caller woken later than
  *    `lateToleranceMs` after its time (an event loop busy with another job's page, a starved host) also reserves
  *    again: sent that late, its request could arrive within one of Graph's windows of a request five grants on,
@@ -54,6 +55,8 @@ export interface SharedBudgetStats extends BudgetStats {
   late: number;
   /** The latest a caller was released after its grant's time, ms (requests sent, not the ones given up). */
   maxLateMs: number;
+  /** Table calls tried again after a storage error (see guard). */
+  tableRetries: number;
 }
 
 /** Thrown when the ledger cannot be used: the request is not sent, and the job is retried by the queue. */
@@ -65,6 +68,9 @@ export class GraphBudgetError extends Error {
 }
 
 const MAX_WRITE_ATTEMPTS = 40;
+/** Tries of one table call that fails (a storage error, not a lost race) before the request is given up. */
+const GUARD_ATTEMPTS = 3;
+const GUARD_RETRY_DELAY_MS = 100;
 /** A request reserves again at most this many times for being woken late; then it is sent late. */
 const MAX_LATE_RESERVATIONS = 3;
 /** Most that jittered back-off after a lost race grows to, so instances do not retry in lock-step. */
@@ -85,7 +91,7 @@ interface Reservation {
 
 export class SharedRequestBudget implements RequestBudget {
   readonly stats: SharedBudgetStats = {
-    granted: 0, waitedMs: 0, reads: 0, writes: 0, conflicts: 0, rereserved: 0, pauses: 0, late: 0, maxLateMs: 0,
+    granted: 0, waitedMs: 0, reads: 0, writes: 0, conflicts: 0, rereserved: 0, pauses: 0, late: 0, maxLateMs: 0, tableRetries: 0,
   };
   private readonly limits: BudgetLimits;
   private readonly ledger: BudgetLedger;
@@ -103,6 +109,8 @@ export class SharedRequestBudget implements RequestBudget {
   private soleWriter = false;
   private heldUntil = 0;
   private localPauses = 0;
+  /** The pre-send read in flight, shared by the holders that check meanwhile (checkRead). */
+  private pendingCheck: Promise<View> | undefined;
 
   constructor(options: SharedRequestBudgetOptions) {
     if (!Number.isInteger(options.requests) || options.requests < 1) throw new RangeError('requests must be a positive integer');
@@ -201,11 +209,15 @@ export class SharedRequestBudget implements RequestBudget {
   }
 
   private async read(): Promise<View> {
+    const before = this.view;
     const snapshot = await this.guard('read', () => this.ledger.read());
     this.stats.reads += 1;
-    // Reading back exactly what this process last wrote means nobody else is writing: skip the reads for a while.
-    this.soleWriter = this.view !== undefined && snapshot.etag !== undefined && snapshot.etag === this.view.etag;
     const view: View = { state: snapshot.etag === undefined ? EMPTY_LEDGER : snapshot.state, etag: snapshot.etag, learnedAt: this.now() };
+    // A write or read of this process that ended while this one ran (the pre-send check runs beside them) left a view
+    // at least as new: keep it.
+    if (this.view !== before) return view;
+    // Reading back exactly what this process last wrote means nobody else is writing: skip the reads for a while.
+    this.soleWriter = before !== undefined && snapshot.etag !== undefined && snapshot.etag === before.etag;
     this.view = view;
     return view;
   }
@@ -214,11 +226,21 @@ export class SharedRequestBudget implements RequestBudget {
   private async stillValid(reservation: Reservation, signal: AbortSignal | undefined): Promise<boolean> {
     if (this.localPauses !== reservation.localPauses) return false;
     const fresh = this.view && this.now() - this.view.learnedAt <= this.freshnessMs ? this.view : undefined;
-    const view = fresh ?? (await this.serialized(() => {
-      if (signal?.aborted) throw abortReason(signal);
-      return this.read();
-    }));
+    if (!fresh && signal?.aborted) throw abortReason(signal);
+    const view = fresh ?? (await this.checkRead());
     return view.state.pauseCount === reservation.pauseCount && view.state.pausedUntil <= reservation.at && this.localPauses === reservation.localPauses;
+  }
+
+  /**
+   * The read before sending: not queued behind this process's reservations (a reservation waiting for its write must
+   * not make a request due now leave late), and shared by every holder checking at the same time. Reading needs no
+   * turn: a write made from a view this read replaces is still guarded by its etag.
+   */
+  private checkRead(): Promise<View> {
+    this.pendingCheck ??= this.read().finally(() => {
+      this.pendingCheck = undefined;
+    });
+    return this.pendingCheck;
   }
 
   private async sleepUntil(at: number, signal: AbortSignal | undefined): Promise<void> {
@@ -226,17 +248,40 @@ export class SharedRequestBudget implements RequestBudget {
     if (wait > 0) await this.sleep(wait, signal);
   }
 
+  /**
+   * A table call that failed is tried again (GUARD_ATTEMPTS in all, after a short pause) before the caller gives up:
+   * nothing was sent to Graph yet, and ending the invocation costs a job far more than a retry. A write that took
+   * effect before it failed is harmless: its retry meets its own etag change as a conflict and reserves again, leaving
+   * one grant unused.
+   */
   private async guard<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new GraphBudgetError(
-        `Could not ${what} the shared Graph request budget (${this.ledger.description}): ${asError(error).message}. ` +
-          'The app needs read and write access to that table (Storage Table Data Contributor); the job is retried.',
-        { cause: error },
-      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (attempt < GUARD_ATTEMPTS && !isAccessDenied(error)) {
+          this.stats.tableRetries += 1;
+          await this.sleep(GUARD_RETRY_DELAY_MS * attempt * (0.5 + this.random()));
+          continue;
+        }
+        throw this.budgetError(what, error);
+      }
     }
   }
+
+  private budgetError(what: string, error: unknown): GraphBudgetError {
+    return new GraphBudgetError(
+      `Could not ${what} the shared Graph request budget (${this.ledger.description}): ${asError(error).message}. ` +
+        'The app needs read and write access to that table (Storage Table Data Contributor); the job is retried.',
+      { cause: error },
+    );
+  }
+}
+
+/** A refusal the next try would meet again (a missing role): said at once. */
+function isAccessDenied(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return status === 401 || status === 403;
 }
 
 function asError(error: unknown): Error {

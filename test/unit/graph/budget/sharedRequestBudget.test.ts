@@ -132,6 +132,28 @@ describe('SharedRequestBudget', () => {
     await expect(budget.acquire()).rejects.toThrow(/memory ledger.*not authorized.*Storage Table Data Contributor/);
   });
 
+  it('a table call that fails twice is tried again and the request still goes; a third failure gives up', async () => {
+    const time = new VirtualTime();
+    const ledger = new MemoryLedger();
+    const budget = instance(ledger, time);
+    ledger.failWith = Object.assign(new Error('Server encountered an internal error.'), { statusCode: 500 });
+    ledger.failTimes = 2;
+    const grants: number[] = [];
+    const done = acquireMany(budget, time, 1, grants);
+    await time.runUntilIdle();
+    await done;
+    expect(grants).toHaveLength(1);
+    expect(budget.stats.tableRetries).toBe(2);
+
+    ledger.failWith = new Error('storage down');
+    ledger.failTimes = 3;
+    const failing = budget.acquire();
+    const rejected = expect(failing).rejects.toThrow(/Could not (read|write) the shared Graph request budget.*storage down/);
+    await time.runUntilIdle();
+    await rejected;
+    expect(budget.stats.tableRetries).toBe(4);
+  });
+
   it('a pause it cannot write is reported and still honoured by this process', async () => {
     const time = new VirtualTime();
     const start = time.nowMs;
@@ -140,7 +162,7 @@ describe('SharedRequestBudget', () => {
     const budget = instance(ledger, time, (error) => errors.push(error));
     ledger.failWith = new Error('storage down');
     budget.pauseFor(20_000);
-    await time.settle();
+    await time.runUntilIdle();
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/storage down/)]);
     ledger.failWith = undefined;
     const grants: number[] = [];

@@ -68,26 +68,38 @@ export class MemoryLedger implements BudgetLedger {
   readonly description = 'memory ledger';
   readonly written: LedgerState[] = [];
   failWith: Error | undefined;
+  /** Calls (reads or writes) still to fail with `failWith` before it is cleared: undefined fails every call. */
+  failTimes: number | undefined;
   reads = 0;
   private state: LedgerState | undefined;
   private version = 0;
 
   async read(): Promise<LedgerSnapshot> {
     await Promise.resolve();
-    if (this.failWith) throw this.failWith;
+    this.maybeFail();
     this.reads++;
     return this.state ? { state: structuredClone(this.state), etag: String(this.version) } : { state: { grants: [], pausedUntil: 0, pauseCount: 0 } };
   }
 
   async write(state: LedgerState, etag: string | undefined): Promise<string | undefined> {
     await Promise.resolve();
-    if (this.failWith) throw this.failWith;
+    this.maybeFail();
     const current = this.state ? String(this.version) : undefined;
     if (etag !== current) return undefined;
     this.state = structuredClone(state);
     this.version++;
     this.written.push(structuredClone(state));
     return String(this.version);
+  }
+
+  private maybeFail(): void {
+    const error = this.failWith;
+    if (!error) return;
+    if (this.failTimes !== undefined && --this.failTimes <= 0) {
+      this.failWith = undefined;
+      this.failTimes = undefined;
+    }
+    throw error;
   }
 }
 
