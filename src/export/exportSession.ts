@@ -273,7 +273,10 @@ export class ExportSession {
     if (sieve.canLeaveOpenGroup(pageSize)) return this.flushAndCheckpoint(sieve);
     if (stopping || open > pageSize || sieve.openGroupContinuesCursor()) {
       const held = sieve.splitOpenGroup({ holdLast: true, maxHeldBytes: MAX_HELD_BYTES });
-      return this.flushAndCheckpoint(sieve, { resumeLink: next, held });
+      await this.flushAndCheckpoint(sieve, { resumeLink: next, held });
+      // Paging goes on in this invocation: what the checkpoint holds for a continuation stays in the open group here.
+      if (!stopping) sieve.accept(held);
+      return;
     }
     return this.flushAndCheckpoint(sieve);
   }

@@ -141,6 +141,16 @@ describe('window edges', () => {
     await expectExact(message.jobId, 99);
   });
 
+  it('a burst read on through its periodic checkpoints, each splitting it, finishes exactly once', async () => {
+    // Pages of 50 at 20 s each: a checkpoint every 60 s splits the burst (holding its last record back for a
+    // continuation) and the invocation reads on; nothing is lost at the splits and nothing written twice.
+    const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
+    const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '3000' });
+    const result = await h.work(message, { faultPoint: (point) => { if (point === 'afterPage') h.clock.now += 20_000; } });
+    expect(result.outcome).toBe('succeeded');
+    await expectExact(message.jobId, records.length);
+  });
+
   it('a burst read by invocations that each stop right after their first periodic checkpoint still finishes', async () => {
     const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
     // Pages of 50 at 20 s each: the checkpoint due every 60 s comes after three pages, well inside the 300 s budget.
