@@ -58,7 +58,7 @@ describe('chaos', () => {
       expect(stream.late).toBeGreaterThan(0);
       // Every record published by the window's horizon (late ones included: the re-check pass adds them) is exported
       // exactly once; nothing duplicated, nothing extra. Stale versions (a republished record whose older version the
-      // files keep) are reported above, not yet asserted (docs/reliability.md, "Still failing").
+      // files keep) are reported above, not yet asserted: their traced cause is fixed (docs/reliability.md, harsh settings).
       expect({ stream: stream.stream, missing: stream.missing, lateMissing: stream.lateMissing, duplicated: stream.duplicated, extra: stream.extra }).toEqual({
         stream: stream.stream, missing: 0, lateMissing: 0, duplicated: 0, extra: 0,
       });
