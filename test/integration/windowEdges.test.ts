@@ -21,6 +21,8 @@ const NOW = '2026-11-28T12:00:00Z';
 const START = '2026-11-27T10:00:00Z';
 const END = '2026-11-27T11:00:00Z';
 const ONLY_AUDIT = onlyStreams('audit');
+/** One record, a burst of 1,000 at 10:30, one record: the window most of these tests read. */
+const burstInWindow = (): AuditRecord[] => [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
 /** Far more invocations than any of these windows needs: reaching it means the job stopped making progress. */
 const MAX_INVOCATIONS = 60;
 
@@ -36,11 +38,12 @@ describe('window edges', () => {
   }
 
   /** Runs the message and its continuations; each Graph page costs 2 s of the invocation's budget. */
-  async function runToEnd(first: JobMessage): Promise<WorkerResult[]> {
+  async function runToEnd(first: JobMessage, beforeEach?: () => Promise<void>): Promise<WorkerResult[]> {
     const results: WorkerResult[] = [];
     const queue = [first];
     while (queue.length > 0) {
       if (results.length >= MAX_INVOCATIONS) throw new Error(`no end after ${results.length} invocations: the window makes no progress`);
+      await beforeEach?.();
       const result = await h.work(queue.shift() as JobMessage, { faultPoint: pageCosts2s });
       results.push(result);
       queue.push(...result.messages);
@@ -144,7 +147,7 @@ describe('window edges', () => {
   it('a burst read on through its periodic checkpoints, each splitting it, finishes exactly once', async () => {
     // Pages of 50 at 20 s each: a checkpoint every 60 s splits the burst (holding its last record back for a
     // continuation) and the invocation reads on; nothing is lost at the splits and nothing written twice.
-    const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
+    const records = burstInWindow();
     const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '3000' });
     const result = await h.work(message, { faultPoint: (point) => { if (point === 'afterPage') h.clock.now += 20_000; } });
     expect(result.outcome).toBe('succeeded');
@@ -152,7 +155,7 @@ describe('window edges', () => {
   });
 
   it('a burst read by invocations that each stop right after their first periodic checkpoint still finishes', async () => {
-    const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
+    const records = burstInWindow();
     // Pages of 50 at 20 s each: the checkpoint due every 60 s comes after three pages, well inside the 300 s budget.
     const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '300' });
     const queue = [message];
@@ -183,7 +186,7 @@ describe('window edges', () => {
   });
 
   it('a burst read by invocations whose Graph request budget fails on their third page still finishes', async () => {
-    const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
+    const records = burstInWindow();
     const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '300' });
     const queue = [message];
     let invocations = 0;
@@ -192,15 +195,9 @@ describe('window edges', () => {
       if (++invocations > MAX_INVOCATIONS) throw new Error(`no end after ${invocations - 1} invocations: the window makes no progress`);
       const next = queue.shift() as JobMessage;
       let pages = 0;
-      const graph = new Proxy(h.runtime.graph, {
-        get(target, property, receiver) {
-          const value = Reflect.get(target, property, receiver) as unknown;
-          if (property !== 'getPage') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-          return async (...args: unknown[]) => {
-            if (++pages === 3) throw new GraphBudgetError('Could not write the shared Graph request budget');
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
+      const graph = graphWith(async (getPage, url, signal) => {
+        if (++pages === 3) throw new GraphBudgetError('Could not write the shared Graph request budget');
+        return getPage(url, signal);
       });
       try {
         const result = await runExportJob(
@@ -238,22 +235,16 @@ describe('window edges', () => {
   it('a burst re-read from its top after every lost link, far longer than one time budget, still finishes', async () => {
     // 1,000 records at one instant in pages of 50 (20 pages at 2 s) against a 10 s budget: each continuation finds
     // its link expired, re-reads the known part of the burst (soon more than the budget), then writes what is new.
-    const records = [auditRecord('newer', '2026-11-27T10:50:00Z'), ...burst('burst', '2026-11-27T10:30:00Z', 1000), auditRecord('older', '2026-11-27T10:10:00Z')];
+    const records = burstInWindow();
     const message = await start(records, { GRAPH_PAGE_SIZE: '50', WORKER_TIME_BUDGET_SECONDS: '10' });
-    const queue = [message];
-    let invocations = 0;
     let linksLost = 0;
-    while (queue.length > 0) {
-      if (++invocations > MAX_INVOCATIONS) throw new Error(`no end after ${invocations - 1} invocations: the window makes no progress`);
+    await runToEnd(message, async () => {
       const job = await h.runtime.jobs.get(message.jobId);
       const link = job?.checkpoint?.resumeLink;
-      if (job && link) {
-        linksLost++;
-        await h.runtime.jobs.update({ ...job, checkpoint: { ...job.checkpoint!, resumeLink: link.replace(/(\$skiptoken=)[^&]+/, '$1expired') } });
-      }
-      const result = await h.work(queue.shift() as JobMessage, { faultPoint: pageCosts2s });
-      queue.push(...result.messages);
-    }
+      if (!job || !link) return;
+      linksLost++;
+      await h.runtime.jobs.update({ ...job, checkpoint: { ...job.checkpoint!, resumeLink: link.replace(/(\$skiptoken=)[^&]+/, '$1expired') } });
+    });
     expect(linksLost).toBeGreaterThanOrEqual(3);
     await expectExact(message.jobId, records.length);
   });
