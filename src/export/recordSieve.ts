@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { GraphRecord } from '../formats/types';
 import { Ticks, tryParseInstant } from '../time/instant';
+import { RecentIds } from './recentIds';
 
 export interface SieveBounds {
   start: Ticks;
@@ -42,15 +43,15 @@ export function idHash(id: string): string {
   return createHash('sha256').update(id).digest('base64url').slice(0, 16);
 }
 
-/** Ids remembered for re-served records: far more than pages Graph could shift by, at about 50 bytes each. */
+/** Ids remembered for re-served records: far more than pages Graph could shift by, at 20 bytes each (RecentIds). */
 export const RECENT_IDS_KEPT = 100_000;
 
 export class RecordSieve {
   private pending?: { ticks: Ticks; byId: Map<string, GraphRecord> };
   /** Id of the last record the open group took: the one a split holds back. */
   private lastAcceptedId?: string;
-  /** Ids handed out by this sieve, oldest first (a Set keeps insertion order). */
-  private readonly recent = new Set<string>();
+  /** Ids handed out by this sieve, the last RECENT_IDS_KEPT of them. */
+  private readonly recent = new RecentIds(RECENT_IDS_KEPT);
   private readonly ready: GraphRecord[] = [];
   /**
    * The oldest complete group so far: the next checkpoint's cursor. Ids of groups completed here are kept as they
@@ -179,7 +180,6 @@ export class RecordSieve {
 
   private remember(id: string): void {
     this.recent.add(id);
-    if (this.recent.size > RECENT_IDS_KEPT) this.recent.delete(this.recent.values().next().value as string);
   }
 
   private wasWrittenAtCursor(id: string): boolean {
