@@ -118,6 +118,8 @@ export interface ChaosReport extends Verification {
 
 const WEIGHTS: Record<StreamId, number> = { audit: 0.15, interactiveSignIns: 0.15, nonInteractiveSignIns: 0.35, servicePrincipalSignIns: 0.15, managedIdentitySignIns: 0.1, provisioning: 0.1 };
 const TICK_MS = 15 * 60_000;
+/** Planner runs after the last window's horizon before a still-pending job is reported as never ending (a day). */
+const TAIL_TICKS = 96;
 const START = Date.parse('2026-11-20T00:00:00Z');
 const TIME_SCALE = 1000;
 export const DEFAULT_KILL_RATES: Record<FaultPoint, number> = { afterPage: 0.01, afterStage: 0.03, afterCheckpoint: 0.02, beforeCommit: 0.05, afterCommit: 0.05, afterManifest: 0.05 };
@@ -208,9 +210,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       await queue.drain(() => clock.now >= tick + TICK_MS);
       if (tick >= lastTick && !(await hasPendingWork(base, config, now()))) break;
-      // Six more hours let the sweeps recover jobs stranded late in the run and the planner retry failed ones (15 min,
-      // doubling); what is still active or awaiting a retry then is reported.
-      if (tick > lastTick + 24 * TICK_MS) break;
+      // Up to a day more lets the sweeps recover jobs stranded late in the run and the planner retry failed ones (15 min,
+      // doubling). At harsh kill rates a re-check pass that starts late can die at its commit points several times in a
+      // row, each death costing a lease (10 min) and the next planner run; six hours was not always enough (seen at
+      // --kill-scale 6). Idle ticks cost little, and the loop ends as soon as nothing is pending; what is still active
+      // or awaiting a retry after a day is a job that does not end, and is reported.
+      if (tick > lastTick + TAIL_TICKS * TICK_MS) break;
       if ((tick - START) % (4 * TICK_MS) === 0) {
         const c = worker.counters;
         log(`t=${new Date(clock.now).toISOString()} invocations=${c.invocations} continuations=${c.continuations} kills=${sum(c.killsByPoint) + c.storageKills} storage faults=${storageFaults.total()} planner failures=${plannerFailures}`);
