@@ -84,7 +84,8 @@ async function pipeFillRows(azurite: AzuriteInstance, plan: Plan): Promise<strin
   if (concurrent.records !== serial.records) progress(`warning: ${concurrent.records} records with ${pipe.concurrency} jobs but ${serial.records} with 1`);
   const side = (run: PipeFillRun, label: string): string =>
     `${label}: ${fixed(run.recordsPerSecond, 0)}/s = ${fixed(run.fill)} of ceiling (requests ${fixed(run.requestFill)} of limit), ` +
-    `${run.throttled429} × 429 in ${run.requests} requests, ${fixed(run.seconds, 1)} s`;
+    `${run.throttled429} × 429 in ${run.requests} requests, ${fixed(run.seconds, 1)} s` +
+    (run.simulatorStallMs === undefined ? '' : `, simulator held up to ${fixed(run.simulatorStallMs, 0)} ms`);
   const rows = [
     [
       `pipe fill (time scale ${pipe.timeScale}): ${concurrent.records} records, ceiling ${concurrent.ceiling}/s`,
@@ -125,7 +126,7 @@ async function scaleOutRow(azurite: AzuriteInstance, plan: Plan): Promise<string
     `scale-out (time scale ${scale.timeScale}): ${scale.processes} processes, ${shared.records} records, ceiling ${shared.ceiling}/s`,
     `${side(shared, 'shared budget')}, ${fixed(shared.storageTransactionsPerRequest, 1)} table transactions per request, ` +
       `sent at most ${fixed(shared.maxSendLateMs, 0)} ms after the grant (${shared.lateReservations} reservations given up as too late), ` +
-      'simulator in a process of its own',
+      `simulator in a process of its own, held up to ${fixed(shared.simulatorStallMs ?? 0, 0)} ms`,
     side(perProcess, 'budget per process'),
     `${fixed(shared.fill)} (×${fixed(shared.recordsPerSecond / perProcess.recordsPerSecond)} vs per process)`,
     `rss peak ${mb(maxRss)} per instance`,

@@ -6,6 +6,7 @@
  */
 import type { AzuriteInstance } from '../../dev/azurite';
 import { startRemoteSimulator, type RemoteSimulator } from '../../dev/graph-simulator/childProcess';
+import { warmUpSimulator } from '../../dev/graph-simulator/warmUp';
 import { BENCH_NOW_ISO, BENCH_STREAM, drainConcurrently, startBenchEnv } from '../environment';
 import { MemoryPeaks, MemorySampler } from '../memorySampler';
 
@@ -34,6 +35,8 @@ export interface PipeFillRun {
   /** Admitted requests per second / Graph's request limit: how full the request budget was kept. */
   requestFill: number;
   memory: MemoryPeaks;
+  /** The longest the simulator's event loop was held up during the run, ms (its process's own measure). */
+  simulatorStallMs?: number;
 }
 
 /** Graph: 5 requests per 10 s per app per tenant, 1,000 records per page. */
@@ -67,6 +70,7 @@ async function measure(azurite: AzuriteInstance, options: PipeFillOptions, sim: 
     },
   });
   try {
+    await warmUpSimulator(sim.url, { stream: BENCH_STREAM, fromMs: Date.parse(BENCH_NOW_ISO) - 2 * 86_400_000, toMs: Date.parse(BENCH_NOW_ISO) });
     await sim.resetStats();
     const sampler = new MemorySampler();
     sampler.start();
@@ -87,6 +91,7 @@ async function measure(azurite: AzuriteInstance, options: PipeFillOptions, sim: 
       ceiling,
       fill: recordsPerSecond / ceiling,
       requestFill: (stats.requests - stats.throttled) / seconds / ((GRAPH_REQUESTS / GRAPH_WINDOW_SECONDS) * options.timeScale),
+      simulatorStallMs: stats.eventLoopHeldMs,
       memory,
     };
   } finally {

@@ -15,9 +15,10 @@ import {
 } from './options';
 import { recordFactory } from './records';
 import { seedHash } from './random';
-import { handleRequest, resetStats, type SimulatorState } from './server';
+import { currentStats, handleRequest, resetStats, type SimulatorState } from './server';
 import { emptyStats, type SimulatorStats } from './stats';
 import { ArrivalCounter } from './arrivals';
+import { LoopWatch } from './loopWatch';
 import { SlidingWindowThrottle } from './throttle';
 import { Timeline } from './timeline';
 
@@ -49,6 +50,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     arrivals: new ArrivalCounter(resolved.throttle, resolved.timeScale),
     faults: new FaultInjector(resolved.faults),
     stats: emptyStats(),
+    loopWatch: new LoopWatch(),
     earliestTicks: fixtures.earliestTicks !== undefined && fixtures.earliestTicks < dataStart ? fixtures.earliestTicks : dataStart,
     baseUrl: () => url,
   };
@@ -68,7 +70,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url,
     groundTruthIds: (q) => groundTruthIds(q, timeline, state.factory, resolved.now()),
     expectedRecords: (q) => ({ [Symbol.iterator]: () => visibleRecords(q, timeline, state.factory, resolved.now()) }),
-    stats: () => structuredClone(state.stats),
+    stats: () => structuredClone(currentStats(state)),
     resetStats: () => resetStats(state),
     update(patch) {
       if (patch.tenant) resolved.tenant = resolveTenant(patch.tenant, resolved.tenant);
@@ -93,8 +95,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        state.loopWatch.stop();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
 }
+

@@ -3,6 +3,7 @@
  * validation and faults in Graph's order, then serves a page.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setImmediate } from 'node:timers/promises';
 import { isStreamId } from '../../src/streams/catalog';
 import { parseInstant } from '../../src/time/instant';
 import { authenticate } from './auth';
@@ -17,6 +18,7 @@ import type { ApiVersion } from './records/context';
 import { decodeSkipToken, encodeSkipToken } from './skipToken';
 import { bump, emptyStats, type SimulatorStats } from './stats';
 import type { ArrivalCounter } from './arrivals';
+import type { LoopWatch } from './loopWatch';
 import { SlidingWindowThrottle } from './throttle';
 import type { Timeline } from './timeline';
 
@@ -31,6 +33,8 @@ export interface SimulatorState {
   arrivals: ArrivalCounter;
   faults: FaultInjector;
   stats: SimulatorStats;
+  /** How late the event loop ran (a request waiting in its socket is counted only when the loop gets to it). */
+  loopWatch: LoopWatch;
   earliestTicks: bigint;
   baseUrl: () => string;
 }
@@ -38,7 +42,17 @@ export interface SimulatorState {
 export function resetStats(state: SimulatorState): void {
   state.stats = emptyStats();
   state.arrivals.reset();
+  state.loopWatch.reset();
 }
+
+/** The counters with the event loop's longest hold-up since the last reset. */
+export function currentStats(state: SimulatorState): SimulatorStats {
+  state.stats.eventLoopHeldMs = Math.round(state.loopWatch.longestMs);
+  return state.stats;
+}
+
+/** Records serialised per turn of the event loop. */
+const BODY_RECORDS_PER_TURN = 200;
 
 function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
@@ -159,17 +173,17 @@ async function handleListing(
       case 'invalidSkipToken':
         throw new GraphError(400, 'BadRequest', 'Invalid Skip Token, skip token is null');
       case 'emptyPageWithNextLink':
-        send(res, 200, pageBody(state, plan, [], nextLink(state, plan, from)), ids);
+        send(res, 200, await pageBody(state, plan, [], nextLink(state, plan, from)), ids);
         return;
       default:
         break;
     }
   }
 
-  const page = readPage(plan, from, pagerContext);
+  const page = await readPage(plan, from, pagerContext);
   const latency = options.latency[endpoint];
   await sleep((latency.baseMs + latency.perRecordMs * page.records.length) / options.timeScale);
-  const body = pageBody(state, plan, project(page.records, plan.select), page.next && nextLink(state, plan, page.next));
+  const body = await pageBody(state, plan, project(page.records, plan.select), page.next && nextLink(state, plan, page.next));
   stats.pagesServed++;
   stats.recordsServed += page.records.length;
   if (applies && fault === 'truncatedBody') {
@@ -180,15 +194,21 @@ async function handleListing(
   send(res, 200, body, ids);
 }
 
-function pageBody(state: SimulatorState, plan: ListingPlan, records: Record<string, unknown>[], next: string | undefined): string {
+/** The page's JSON, serialised a slice of records per turn of the event loop (see pager.ts, RECORDS_PER_TURN). */
+async function pageBody(state: SimulatorState, plan: ListingPlan, records: Record<string, unknown>[], next: string | undefined): Promise<string> {
   const context = `${state.baseUrl()}/${plan.version}/$metadata#auditLogs/${plan.endpoint}`;
-  const head = `{"@odata.context":${JSON.stringify(context)},"value":${JSON.stringify(records)}`;
+  const values: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0 && i % BODY_RECORDS_PER_TURN === 0) await setImmediate();
+    values.push(JSON.stringify(records[i]));
+  }
+  const head = `{"@odata.context":${JSON.stringify(context)},"value":[${values.join(',')}]`;
   return next ? `${head},"@odata.nextLink":${JSON.stringify(next)}}` : `${head}}`;
 }
 
 function handleSimRoute(state: SimulatorState, req: IncomingMessage, res: ServerResponse, url: URL, ids: RequestIds): void {
   const route = url.pathname.replace(/\/$/, '');
-  if (route === '/_sim/stats' && req.method === 'GET') return send(res, 200, JSON.stringify(state.stats), ids);
+  if (route === '/_sim/stats' && req.method === 'GET') return send(res, 200, JSON.stringify(currentStats(state)), ids);
   if (route === '/_sim/reset-stats' && req.method === 'POST') {
     resetStats(state);
     return send(res, 200, JSON.stringify({ reset: true }), ids);

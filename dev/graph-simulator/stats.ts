@@ -12,6 +12,11 @@ export interface SimulatorStats {
   errorsByStatus: Record<string, number>;
   recordsServed: number;
   pagesServed: number;
+  /**
+   * The longest the simulator's event loop was held up (page generation, serialisation, garbage collection) since the
+   * last reset, in ms: requests arriving meanwhile wait in their sockets and are counted, and throttled, only then.
+   */
+  eventLoopHeldMs?: number;
 }
 
 export function emptyStats(): SimulatorStats {

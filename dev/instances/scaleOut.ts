@@ -6,7 +6,6 @@
  * one throttle window) is the verdict on the request budget; the job rows say how many records were exported.
  */
 import { randomBytes } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildRuntime } from '../../src/app/runtime';
 import { loadConfig, streamSettingName, type GraphBudgetMode } from '../../src/config';
 import { silentLogger } from '../../src/export/logger';
@@ -15,6 +14,8 @@ import { JOBS_QUEUE_NAME } from '../../src/functions/registry';
 import { STREAM_IDS, type StreamId } from '../../src/streams/catalog';
 import { startSimulator, type GroundTruthQuery, type SimulatorStats } from '../graph-simulator';
 import { startRemoteSimulator } from '../graph-simulator/childProcess';
+import { LoopWatch } from '../graph-simulator/loopWatch';
+import { warmUpSimulator } from '../graph-simulator/warmUp';
 import { encodeMessageText } from '../local-host/queueMessageCodec';
 import { startInstances, type InstanceReport } from './launcher';
 
@@ -65,9 +66,9 @@ export interface ScaleOutRun {
   fill: number;
   requestFill: number;
   /**
-   * The longest the simulator's event loop (this process) was held up during the run, ms: requests that reach it
-   * meanwhile are counted when it gets to them, closer together than they arrived. Undefined when the simulator
-   * ran in a process of its own.
+   * The longest the simulator's event loop was held up during the run, ms: requests that reach it meanwhile are
+   * counted when it gets to them, closer together than they arrived. Measured in the simulator's own process when it
+   * runs apart (its `/_sim/stats`), else in this one.
    */
   simulatorStallMs?: number;
   /** The shared budget's reservations given up by callers woken too late to use them, all instances. */
@@ -116,14 +117,14 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
     const instances = await startInstances({ count: options.processes, env });
     try {
       const { messages } = await planExports({ ...runtime, log: silentLogger });
+      await warmUpSimulator(sim.url, { stream, fromMs: now - 2 * 86_400_000, toMs: now });
       await sim.resetStats();
-      const stall = monitorEventLoopDelay({ resolution: 10 });
-      stall.enable();
+      const stall = new LoopWatch();
       const started = performance.now();
       for (const message of messages) await queue.sendMessage(encodeMessageText(JSON.stringify(message), 'base64'));
       const reports = await instances.drain(options.drainTimeoutMs ?? 600_000);
       const seconds = (performance.now() - started) / 1000;
-      stall.disable();
+      stall.stop();
       const stats = await sim.stats();
 
       const jobs: Record<string, number> = {};
@@ -151,7 +152,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
         ceiling,
         fill: recordsPerSecond / ceiling,
         requestFill: (stats.requests - stats.throttled) / seconds / ((GRAPH_REQUESTS / GRAPH_WINDOW_SECONDS) * options.timeScale),
-        simulatorStallMs: options.separateSimulator ? undefined : stall.max / 1e6,
+        simulatorStallMs: options.separateSimulator ? stats.eventLoopHeldMs : stall.longestMs,
         lateReservations: reports.reduce((sum, r) => sum + (r.budgetStats.late ?? 0), 0),
         maxSendLateMs: Math.max(0, ...reports.map((r) => r.budgetStats.maxLateMs ?? 0)),
         storageTransactionsPerRequest: stats.requests > 0 ? transactions / stats.requests : 0,
