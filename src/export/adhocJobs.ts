@@ -8,7 +8,7 @@ import type { FormatId } from '../config';
 import type { StreamId } from '../streams/catalog';
 import { formatInstant, Ticks } from '../time/instant';
 import type { ExportFilters } from './filters';
-import type { ExportJob } from './job';
+import { newJob, type ExportJob } from './job';
 import { adhocJobId } from './jobIds';
 
 export interface AdhocRequest {
@@ -28,25 +28,16 @@ export function newAdhocSuffix(): string {
 
 export function newAdhocJob(request: AdhocRequest, now: Date, suffix: string = newAdhocSuffix()): ExportJob {
   if (request.to <= request.from) throw new RangeError(`On-demand range end ${formatInstant(request.to)} is not after its start ${formatInstant(request.from)}`);
-  const at = now.toISOString();
-  return {
-    jobId: adhocJobId(request.stream, request.from, suffix),
-    kind: 'adhoc',
-    stream: request.stream,
-    windowStart: formatInstant(request.from, 7),
-    windowEnd: formatInstant(request.to, 7),
-    formats: [...request.formats],
-    filters: Object.keys(request.filters).length > 0 ? { ...request.filters } : undefined,
-    status: 'queued',
-    createdAt: at,
-    updatedAt: at,
-    queuedAt: at,
-    leaseEpoch: 0,
-    mode: 'export',
-    rechecked: false,
-    invocations: 0,
-    continuations: 0,
-    licenceFailures: 0,
-    revision: 1,
-  };
+  return newJob(
+    {
+      jobId: adhocJobId(request.stream, request.from, suffix),
+      kind: 'adhoc',
+      stream: request.stream,
+      windowStart: formatInstant(request.from, 7),
+      windowEnd: formatInstant(request.to, 7),
+      formats: request.formats,
+      filters: Object.keys(request.filters).length > 0 ? { ...request.filters } : undefined,
+    },
+    now,
+  );
 }

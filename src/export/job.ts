@@ -212,6 +212,31 @@ export interface ExportJob {
   etag?: string;
 }
 
+/** What tells one new job from another: its id, kind, stream, window, formats and (on demand) filters. */
+export type NewJobFields = Pick<ExportJob, 'jobId' | 'kind' | 'stream' | 'windowStart' | 'windowEnd' | 'formats' | 'filters'>;
+
+/** A job as it is first stored: queued for its first export (revision 1), nothing run or counted yet. */
+export function newJob(fields: NewJobFields, now: Date): ExportJob {
+  const at = now.toISOString();
+  const job: ExportJob = {
+    ...fields,
+    formats: [...fields.formats],
+    status: 'queued',
+    createdAt: at,
+    updatedAt: at,
+    queuedAt: at,
+    leaseEpoch: 0,
+    mode: 'export',
+    rechecked: false,
+    invocations: 0,
+    continuations: 0,
+    licenceFailures: 0,
+    revision: 1,
+  };
+  if (job.filters === undefined) delete job.filters;
+  return job;
+}
+
 export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

@@ -13,7 +13,7 @@ import type { AppConfig } from '../config';
 import { STREAM_IDS, StreamId } from '../streams/catalog';
 import type { StreamState } from '../storage/streamRepository';
 import { formatInstant, instantFromDate, parseInstant, TICKS_PER_MINUTE, Ticks } from '../time/instant';
-import { ExportJob, JobMessage } from './job';
+import { ExportJob, JobMessage, newJob } from './job';
 import { planRechecks } from './rechecks';
 import { scheduledJobId } from './jobIds';
 import { sweepRetention } from './retention';
@@ -117,26 +117,7 @@ export function initialWatermark(config: AppConfig, stream: StreamId, now: Date)
 }
 
 export function newScheduledJob(config: AppConfig, stream: StreamId, start: Ticks, end: Ticks, now: Date): ExportJob {
-  const at = now.toISOString();
-  return {
-    jobId: scheduledJobId(stream, start),
-    kind: 'scheduled',
-    stream,
-    windowStart: formatInstant(start, 7),
-    windowEnd: formatInstant(end, 7),
-    formats: [...config.formats],
-    status: 'queued',
-    createdAt: at,
-    updatedAt: at,
-    queuedAt: at,
-    leaseEpoch: 0,
-    mode: 'export',
-    rechecked: false,
-    invocations: 0,
-    continuations: 0,
-    licenceFailures: 0,
-    revision: 1,
-  };
+  return newJob({ jobId: scheduledJobId(stream, start), kind: 'scheduled', stream, windowStart: formatInstant(start, 7), windowEnd: formatInstant(end, 7), formats: config.formats }, now);
 }
 
 /**
