@@ -59,6 +59,11 @@ function parseArgs(argv: string[]): Plan {
 const MB = 1024 * 1024;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const fixed = (n: number, digits = 2): string => n.toFixed(digits);
+/**
+ * Records per answered request over Graph's 1,000 a page: the record fill a run could reach at the full request limit
+ * (the partial last page of every window is what keeps it below 1).
+ */
+const pagesFull = (records: number, answered: number): string => fixed(answered > 0 ? records / (answered * 1000) : 0);
 /** Ratios of small memory figures are noise: denominators below 1 MB count as 1 MB. */
 const memoryRatio = (large: number, small: number): string => fixed(Math.max(large, MB) / Math.max(small, MB));
 const memoryCell = (m: MemoryPeaks): string => `heap +${mb(m.heapDelta)}, retained +${mb(m.retainedDelta)}, rss +${mb(m.rssDelta)}`;
@@ -83,7 +88,8 @@ async function pipeFillRows(azurite: AzuriteInstance, plan: Plan): Promise<strin
   const serial = await runPipeFill(azurite, { ...pipe, concurrency: 1 });
   if (concurrent.records !== serial.records) progress(`warning: ${concurrent.records} records with ${pipe.concurrency} jobs but ${serial.records} with 1`);
   const side = (run: PipeFillRun, label: string): string =>
-    `${label}: ${fixed(run.recordsPerSecond, 0)}/s = ${fixed(run.fill)} of ceiling (requests ${fixed(run.requestFill)} of limit), ` +
+    `${label}: ${fixed(run.recordsPerSecond, 0)}/s = ${fixed(run.fill)} of ceiling (requests ${fixed(run.requestFill)} of limit, ` +
+    `pages ${pagesFull(run.records, run.requests - run.throttled429)} full), ` +
     `${run.throttled429} × 429 in ${run.requests} requests, ${fixed(run.seconds, 1)} s` +
     (run.simulatorStallMs === undefined ? '' : `, simulator held up to ${fixed(run.simulatorStallMs, 0)} ms`);
   const rows = [
@@ -118,7 +124,8 @@ async function scaleOutRow(azurite: AzuriteInstance, plan: Plan): Promise<string
   progress(`scale-out baseline, ${scale.processes} processes, a budget per process`);
   const perProcess = await run('process');
   const side = (r: ScaleOutRun, label: string): string =>
-    `${label}: ${fixed(r.recordsPerSecond, 0)}/s = ${fixed(r.fill)} of ceiling (requests ${fixed(r.requestFill)} of limit), ` +
+    `${label}: ${fixed(r.recordsPerSecond, 0)}/s = ${fixed(r.fill)} of ceiling (requests ${fixed(r.requestFill)} of limit, ` +
+    `pages ${pagesFull(r.records, r.requests - r.throttled429)} full), ` +
     `${r.throttled429} × 429 in ${r.requests} requests, at most ${r.peakRequestsPerWindow} in one window, ` +
     `jobs ${Object.entries(r.jobs).map(([status, n]) => `${n} ${status}`).join(', ')}, ${fixed(r.seconds, 1)} s`;
   const maxRss = Math.max(...shared.reports.map((report) => report.maxRssBytes));
