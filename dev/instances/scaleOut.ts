@@ -14,7 +14,6 @@ import { JOBS_QUEUE_NAME } from '../../src/functions/registry';
 import { STREAM_IDS, type StreamId } from '../../src/streams/catalog';
 import { startSimulator, type GroundTruthQuery, type SimulatorStats } from '../graph-simulator';
 import { startRemoteSimulator } from '../graph-simulator/childProcess';
-import { LoopWatch } from '../graph-simulator/loopWatch';
 import { warmUpSimulator } from '../graph-simulator/warmUp';
 import { encodeMessageText } from '../local-host/queueMessageCodec';
 import { startInstances, type InstanceReport } from './launcher';
@@ -67,8 +66,8 @@ export interface ScaleOutRun {
   requestFill: number;
   /**
    * The longest the simulator's event loop was held up during the run, ms: requests that reach it meanwhile are
-   * counted when it gets to them, closer together than they arrived. Measured in the simulator's own process when it
-   * runs apart (its `/_sim/stats`), else in this one.
+   * counted when it gets to them, closer together than they arrived. The simulator's own measure (its stats), taken
+   * in whichever process it runs.
    */
   simulatorStallMs?: number;
   /** The shared budget's reservations given up by callers woken too late to use them, all instances. */
@@ -119,12 +118,10 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
       const { messages } = await planExports({ ...runtime, log: silentLogger });
       await warmUpSimulator(sim.url, { stream, fromMs: now - 2 * 86_400_000, toMs: now });
       await sim.resetStats();
-      const stall = new LoopWatch();
       const started = performance.now();
       for (const message of messages) await queue.sendMessage(encodeMessageText(JSON.stringify(message), 'base64'));
       const reports = await instances.drain(options.drainTimeoutMs ?? 600_000);
       const seconds = (performance.now() - started) / 1000;
-      stall.stop();
       const stats = await sim.stats();
 
       const jobs: Record<string, number> = {};
@@ -152,7 +149,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRun
         ceiling,
         fill: recordsPerSecond / ceiling,
         requestFill: (stats.requests - stats.throttled) / seconds / ((GRAPH_REQUESTS / GRAPH_WINDOW_SECONDS) * options.timeScale),
-        simulatorStallMs: options.separateSimulator ? stats.eventLoopHeldMs : stall.longestMs,
+        simulatorStallMs: stats.eventLoopHeldMs,
         lateReservations: reports.reduce((sum, r) => sum + (r.budgetStats.late ?? 0), 0),
         maxSendLateMs: Math.max(0, ...reports.map((r) => r.budgetStats.maxLateMs ?? 0)),
         storageTransactionsPerRequest: stats.requests > 0 ? transactions / stats.requests : 0,
